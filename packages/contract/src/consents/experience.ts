@@ -1,0 +1,81 @@
+// GET /v1/experience: the property's purposes with their notices for a locale, the device's
+// current state per purpose, and what to ask now, in one round trip.
+import { z } from '@hono/zod-openapi';
+import { ConsentStatus, IsoTime, LegalBasis, Locale, SeparateConsentKind } from '../common.ts';
+
+export const DataCategory = z.object({ name: z.string(), level: z.enum(['L1', 'L2', 'L3']) });
+export const Recipient = z.object({ name: z.string(), country: z.string().optional() });
+
+/** The notice text shown for one purpose (PIPL 17, 30; GDPR 13). */
+export const NoticeView = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    locale: z.string(),
+    /** SHA-256 hex of the canonical notice content. */
+    hash: z.string(),
+    title: z.string(),
+    description: z.string(),
+    /** Sensitive purposes: why the data is necessary (PIPL 30). */
+    necessity: z.string().optional(),
+    /** Sensitive purposes: the impact on the person's rights (PIPL 30). */
+    impact: z.string().optional(),
+    retention: z.string(),
+    methods: z.string().optional(),
+  })
+  .openapi('Notice');
+
+export const StateView = z
+  .object({
+    status: ConsentStatus,
+    effective: z.boolean(),
+    decidedAt: IsoTime.nullable(),
+    expiresAt: IsoTime.nullable(),
+  })
+  .openapi('ConsentState');
+
+export const PurposeView = z
+  .object({
+    key: z.string(),
+    legalBasis: LegalBasis,
+    category: z.string(),
+    necessary: z.boolean(),
+    separateConsent: SeparateConsentKind.nullable(),
+    gpcOptOut: z.boolean(),
+    reconfirmAfterDays: z.number().int(),
+    retentionDays: z.number().int(),
+    dataCategories: z.array(DataCategory),
+    recipients: z.array(Recipient),
+    notice: NoticeView,
+    state: StateView,
+  })
+  .openapi('Purpose');
+
+export const ExperienceQuery = z.object({
+  locale: Locale.optional().openapi({ param: { name: 'locale', in: 'query' } }),
+});
+
+export const Experience = z
+  .object({
+    property: z.object({
+      id: z.string(),
+      name: z.string(),
+      locale: z.string(),
+      locales: z.array(z.string()),
+      controller: z.object({ name: z.string(), contact: z.string() }),
+    }),
+    purposes: z.array(PurposeView),
+    ask: z.object({
+      banner: z.boolean(),
+      reconfirm: z.array(z.string()),
+      separatePending: z.array(z.string()),
+    }),
+    /** Set when the request carried Global Privacy Control and it was honoured (C13). */
+    gpc: z.object({ honoured: z.boolean(), optedOut: z.array(z.string()) }),
+  })
+  .openapi('Experience');
+
+export type ExperienceBody = z.infer<typeof Experience>;
+export type PurposeViewBody = z.infer<typeof PurposeView>;
+export type NoticeViewBody = z.infer<typeof NoticeView>;
+export type StateViewBody = z.infer<typeof StateView>;

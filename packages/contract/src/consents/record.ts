@@ -1,0 +1,50 @@
+// POST /v1/consents: record a batch of decisions (one event per purpose) with an Idempotency-Key.
+import { z } from '@hono/zod-openapi';
+import { ConsentSource, Decision, IsoTime, Locale } from '../common.ts';
+import { StateView } from './experience.ts';
+
+export const DecisionInput = z.object({
+  purpose: z.string().min(1).max(64),
+  decision: Decision,
+  /** The notice the person saw (id from the experience). */
+  noticeId: z.string().min(1).max(64),
+  /** Its hash as shown; must match the stored version. */
+  noticeHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+export const RecordConsentsInput = z
+  .object({
+    decisions: z.array(DecisionInput).min(1).max(50),
+    source: ConsentSource.exclude(['gpc', 'import', 'api', 'portal']),
+    /** UI element, e.g. `banner_reject_all`, `preferences_save`, `separate_dialog`. */
+    surface: z.string().min(1).max(64),
+    locale: Locale,
+    /** When the person decided (the widget may send queued decisions later); default now. */
+    collectedAt: IsoTime.optional(),
+    /** `navigator.globalPrivacyControl` at decision time. */
+    gpc: z.boolean().optional(),
+  })
+  .openapi('RecordConsentsInput');
+
+export const RecordedEvent = z.object({
+  id: z.string(),
+  purpose: z.string(),
+  decision: Decision,
+  collectedAt: IsoTime,
+  expiresAt: IsoTime.nullable(),
+});
+
+export const RecordConsentsOutput = z
+  .object({
+    events: z.array(RecordedEvent),
+    consents: z.record(z.string(), StateView),
+  })
+  .openapi('RecordConsentsOutput');
+
+export const ConsentsOutput = z
+  .object({ consents: z.record(z.string(), StateView) })
+  .openapi('Consents');
+
+export type RecordConsentsInputBody = z.infer<typeof RecordConsentsInput>;
+export type RecordConsentsOutputBody = z.infer<typeof RecordConsentsOutput>;
+export type ConsentsOutputBody = z.infer<typeof ConsentsOutput>;

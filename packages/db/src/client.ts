@@ -1,0 +1,96 @@
+// createDb(): one code path for both backends. With a DATABASE_URL we speak to Postgres;
+// without one we start embedded PGlite behind a local Postgres wire-protocol socket, so
+// postgres.js (and later the job queue) use it exactly as they use a real server.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Db = PostgresJsDatabase<typeof schema>;
+
+export interface Database {
+  /** drizzle over postgres.js; use `db.transaction()` for multi-row changes. */
+  db: Db;
+  /** The raw postgres.js client, for SQL drizzle cannot express. */
+  sql: postgres.Sql;
+  /** `postgres` for a real server, `pglite` for the embedded default. */
+  kind: 'postgres' | 'pglite';
+  /** A connection string other clients (job queue, psql) can use while this is open. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** Postgres connection string; when absent the embedded PGlite is used. */
+  url?: string | undefined;
+  /** PGlite data folder (kept across restarts); `memory://` for a throw-away database. */
+  dataDir?: string | undefined;
+  /** Apply committed migrations before returning (default true). */
+  migrate?: boolean;
+  /** Pool size of the postgres.js client (default 10; 4 on PGlite, which runs one query at a time). */
+  max?: number;
+}
+
+const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+/** Arbitrary constant: serialises migrations when several API processes start at once. */
+const MIGRATION_LOCK = 7_310_921;
+
+/**
+ * Opens the database and applies migrations.
+ * @throws when the server cannot be reached or a migration fails (nothing half-applied:
+ *   each migration runs in a transaction).
+ */
+export async function createDb(options: CreateDbOptions = {}): Promise<Database> {
+  let url = options.url;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!url) {
+    const dataDir = options.dataDir ?? 'memory://';
+    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+    const pglite = await PGlite.create(dataDir);
+    const server = new PGLiteSocketServer({
+      db: pglite,
+      host: '127.0.0.1',
+      port: 0,
+      maxConnections: 32,
+    });
+    await server.start();
+    url = `postgres://postgres@${server.getServerConn()}/postgres`;
+    stopEmbedded = async () => {
+      await server.stop();
+      await pglite.close();
+    };
+  }
+  const sql = postgres(url, {
+    max: options.max ?? (stopEmbedded ? 4 : 10),
+    onnotice: () => {},
+    connection: { application_name: 'assent' },
+  });
+  const db = drizzle(sql, { schema });
+  if (options.migrate ?? true) await applyMigrations(url);
+  return {
+    db,
+    sql,
+    kind: stopEmbedded ? 'pglite' : 'postgres',
+    url,
+    async close() {
+      await sql.end({ timeout: 5 });
+      await stopEmbedded?.();
+    },
+  };
+}
+
+/** Migrates on one dedicated connection, holding a session advisory lock while it runs. */
+async function applyMigrations(url: string): Promise<void> {
+  const conn = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await conn`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle(conn, { schema }), { migrationsFolder });
+    await conn`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await conn.end({ timeout: 5 });
+  }
+}

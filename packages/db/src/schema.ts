@@ -1,0 +1,225 @@
+// The Assent data model (drizzle). Every subject-owned table carries `subject_id` so it can be
+// distributed by subject later; consent events are append-only (the database refuses
+// UPDATE/DELETE, see drizzle/0001_append_only.sql) and consent state is their projection.
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** One site or app of a product team. */
+export const properties = pgTable('properties', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** Public key the widget sends; not a secret. */
+  publishableKey: text('publishable_key').notNull().unique(),
+  /** HS256 secret the product's backend signs identity tokens with (L1; encrypted in a later change). */
+  identitySecret: text('identity_secret').notNull(),
+  allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+  defaultLocale: text('default_locale').notNull().default('en'),
+  locales: text('locales').array().notNull().default(sql`'{en}'::text[]`),
+  jurisdiction: text('jurisdiction').notNull().default('CN'),
+  controller: jsonb('controller').$type<{ name: string; contact: string }>().notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Why data is processed; one row per property × key. */
+export const purposes = pgTable(
+  'purposes',
+  {
+    id: text('id').primaryKey(),
+    propertyId: text('property_id')
+      .notNull()
+      .references(() => properties.id),
+    key: text('key').notNull(),
+    legalBasis: text('legal_basis').notNull(),
+    category: text('category').notNull(),
+    necessary: boolean('necessary').notNull().default(false),
+    sensitive: boolean('sensitive').notNull().default(false),
+    /** `sensitive` | `third_party` | `cross_border` | `public_disclosure`, or null (PIPL 23, 25, 29, 39). */
+    separateConsent: text('separate_consent'),
+    gpcOptOut: boolean('gpc_opt_out').notNull().default(false),
+    reconfirmAfterDays: integer('reconfirm_after_days').notNull(),
+    refusalQuietDays: integer('refusal_quiet_days').notNull(),
+    retentionDays: integer('retention_days').notNull(),
+    dataCategories: jsonb('data_categories')
+      .$type<{ name: string; level: 'L1' | 'L2' | 'L3' }[]>()
+      .notNull(),
+    recipients: jsonb('recipients').$type<{ name: string; country?: string }[]>().notNull(),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [uniqueIndex('purposes_property_key').on(t.propertyId, t.key)],
+);
+
+/** A versioned, immutable notice text for one purpose and locale. */
+export const notices = pgTable(
+  'notices',
+  {
+    id: text('id').primaryKey(),
+    purposeId: text('purpose_id')
+      .notNull()
+      .references(() => purposes.id),
+    locale: text('locale').notNull(),
+    version: integer('version').notNull(),
+    material: boolean('material').notNull().default(true),
+    content: jsonb('content').$type<Record<string, unknown>>().notNull(),
+    /** SHA-256 (hex) of the canonical JSON of `content`: the exact text shown. */
+    contentHash: text('content_hash').notNull(),
+    publishedAt: ts('published_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('notices_purpose_locale_version').on(t.purposeId, t.locale, t.version)],
+);
+
+/** The customer (data subject) as one property knows them. */
+export const subjects = pgTable(
+  'subjects',
+  {
+    id: text('id').primaryKey(),
+    propertyId: text('property_id')
+      .notNull()
+      .references(() => properties.id),
+    /** The product's own user id, set only from a signed identity token. */
+    externalId: text('external_id'),
+    /** Contact email vouched for by the product; links the subject to the portal (L2). */
+    email: text('email'),
+    /** Set when this (device) subject was merged into a user subject. */
+    mergedInto: text('merged_into'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('subjects_property_external').on(t.propertyId, t.externalId),
+    index('subjects_email').on(t.email),
+  ],
+);
+
+/** An anonymous device; `id` is the SHA-256 of the random device id the widget keeps. */
+export const devices = pgTable('devices', {
+  id: text('id').primaryKey(),
+  propertyId: text('property_id')
+    .notNull()
+    .references(() => properties.id),
+  subjectId: text('subject_id')
+    .notNull()
+    .references(() => subjects.id),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** One consent decision: append-only evidence (GDPR 7(1), REQUIREMENTS P1/P2). */
+export const consentEvents = pgTable(
+  'consent_events',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id),
+    propertyId: text('property_id').notNull(),
+    purposeId: text('purpose_id')
+      .notNull()
+      .references(() => purposes.id),
+    noticeId: text('notice_id')
+      .notNull()
+      .references(() => notices.id),
+    noticeHash: text('notice_hash').notNull(),
+    decision: text('decision').notNull(),
+    source: text('source').notNull(),
+    surface: text('surface'),
+    actor: text('actor').notNull().default('subject'),
+    locale: text('locale').notNull(),
+    jurisdiction: text('jurisdiction').notNull(),
+    collectedAt: ts('collected_at').notNull(),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at'),
+    batchId: text('batch_id').notNull(),
+    ipTruncated: text('ip_truncated'),
+    uaHash: text('ua_hash'),
+    gpc: boolean('gpc').notNull().default(false),
+  },
+  (t) => [index('consent_events_subject').on(t.subjectId, t.purposeId, t.collectedAt)],
+);
+
+/** The projection "latest decision per subject × purpose"; rebuilt from events at any time. */
+export const consentStates = pgTable(
+  'consent_states',
+  {
+    subjectId: text('subject_id')
+      .notNull()
+      .references(() => subjects.id),
+    purposeId: text('purpose_id')
+      .notNull()
+      .references(() => purposes.id),
+    propertyId: text('property_id').notNull(),
+    decision: text('decision').notNull(),
+    eventId: text('event_id').notNull(),
+    noticeId: text('notice_id').notNull(),
+    source: text('source').notNull(),
+    decidedAt: ts('decided_at').notNull(),
+    expiresAt: ts('expires_at'),
+  },
+  (t) => [primaryKey({ columns: [t.subjectId, t.purposeId] })],
+);
+
+/** Stored first answers of `Idempotency-Key` requests. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    propertyId: text('property_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.propertyId, t.key] })],
+);
+
+/** Transactional outbox: written with the change, delivered by a job. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    propertyId: text('property_id').notNull(),
+    subjectId: text('subject_id'),
+    topic: text('topic').notNull(),
+    payload: jsonb('payload').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    deliveredAt: ts('delivered_at'),
+  },
+  (t) => [index('outbox_pending').on(t.createdAt).where(sql`delivered_at is null`)],
+);
+
+/** Portal sign-in one-time codes (only a hash of the code is kept). */
+export const portalCodes = pgTable('portal_codes', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+  codeHash: text('code_hash').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  expiresAt: ts('expires_at').notNull(),
+  consumedAt: ts('consumed_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Portal sessions; `id` is the SHA-256 of the cookie value. */
+export const portalSessions = pgTable('portal_sessions', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at').notNull(),
+});
+
+/** Development mailbox: mail the embedded default "sends" (never used in production). */
+export const devMailbox = pgTable('dev_mailbox', {
+  id: text('id').primaryKey(),
+  to: text('to').notNull(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
