@@ -27,7 +27,9 @@ CREATE TABLE "consent_states" (
 	"decision" text NOT NULL,
 	"event_id" text NOT NULL,
 	"notice_id" text NOT NULL,
+	"notice_version" integer NOT NULL,
 	"source" text NOT NULL,
+	"gpc" boolean DEFAULT false NOT NULL,
 	"decided_at" timestamp with time zone NOT NULL,
 	"expires_at" timestamp with time zone,
 	CONSTRAINT "consent_states_subject_id_purpose_id_pk" PRIMARY KEY("subject_id","purpose_id")

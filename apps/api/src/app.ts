@@ -1,0 +1,97 @@
+// createApp(deps): the whole HTTP surface. Tests build the same app with a fake clock and a
+// real database; main.ts serves it.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv, Deps } from './context.ts';
+import { ApiError, problem } from './errors.ts';
+import { propertyAuth } from './middleware/property.ts';
+import { consentRoutes } from './routes/consents.ts';
+import { devRoutes } from './routes/dev.ts';
+import { experienceRoutes } from './routes/experience.ts';
+import { identifyRoutes } from './routes/identify.ts';
+import { portalRoutes } from './routes/portal.ts';
+import { staticRoutes } from './routes/static.ts';
+
+/** Logs without personal data: method, path (no query), status, duration (ms), request id. */
+function logLine(method: string, path: string, status: number, ms: number, id: string) {
+  return `${method} ${path} ${status} ${ms.toFixed(1)}ms ${id}`;
+}
+
+/**
+ * Builds the Assent API.
+ * Routes: `/v1/*` public (publishable key + origin allow-list), `/portal/api/*` portal
+ * (session cookie + CSRF header), `/openapi.json`, `/dev/*` (development only),
+ * `/sdk/*` and `/portal/*` static bundles when `deps.assets` names them.
+ */
+export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const started = performance.now();
+    c.set('deps', deps);
+    await next();
+    log(
+      logLine(
+        c.req.method,
+        c.req.path,
+        c.res.status,
+        performance.now() - started,
+        c.get('requestId'),
+      ),
+    );
+  });
+  app.use('/portal/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+
+  app.use('/v1/*', propertyAuth());
+  app.route('/v1', experienceRoutes);
+  app.route('/v1', consentRoutes);
+  app.route('/v1', identifyRoutes);
+  app.route('/portal/api', portalRoutes);
+  if (deps.config.devMailbox) app.route('/dev', devRoutes);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Assent API',
+      version: '0.1.0',
+      description:
+        'Consent evidence and privacy preferences. Errors are RFC 9457 application/problem+json with a stable `code`.',
+    },
+  });
+  app.get('/healthz', (c) => c.json({ ok: true, database: deps.database.kind }));
+  app.route('/', staticRoutes(deps.assets ?? {}));
+
+  app.notFound((c) =>
+    problem(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`)),
+  );
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problem(c, err);
+    if (err instanceof HTTPException && err.status < 500) {
+      return problem(c, new ApiError('invalid_request', err.message));
+    }
+    log(`error ${c.get('requestId')}: ${describeError(err)}`);
+    return problem(c, new ApiError('internal_error'));
+  });
+  return app;
+}
+
+/**
+ * A log-safe description of an unexpected error: class names and Postgres SQLSTATE codes only.
+ * Messages are left out because driver messages can quote parameters (personal data).
+ */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e instanceof Error && depth < 3; depth++) {
+    const code = (e as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${e.name}(${code})` : e.name);
+    if (process.env.ASSENT_DEBUG_ERRORS === '1') parts.push(e.message);
+    e = e.cause;
+  }
+  return parts.join(' <- ') || 'unknown';
+}
+
+export type App = ReturnType<typeof createApp>;

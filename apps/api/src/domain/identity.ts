@@ -1,0 +1,119 @@
+// Identity: the product's backend vouches for its own user id with a short-lived signed token;
+// an unsigned external id is never trusted.
+import { type Db, newId, schema } from '@assent/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { ApiError } from '../errors.ts';
+import type { PropertyRow } from './properties.ts';
+import { subjectOfDevice } from './subjects.ts';
+
+/** Longest accepted token life (s): identity tokens are minted per page view, not stored. */
+export const MAX_TOKEN_LIFETIME_S = 600;
+
+export interface IdentityClaims {
+  /** The product's own user id. */
+  userId: string;
+  /** Contact email, lowercased; links the subject to the portal. */
+  email: string | null;
+}
+
+/**
+ * Verifies an HS256 identity token against the property's identity secret.
+ * Requires `sub`, `iat`, `exp`, and `exp - iat` ≤ 600 s.
+ * @param now epoch ms (injectable clock)
+ * @throws ApiError `invalid_token` (401) for a bad signature, expiry, or missing claims.
+ */
+export async function verifyIdentityToken(
+  property: PropertyRow,
+  token: string,
+  now: number,
+): Promise<IdentityClaims> {
+  try {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(property.identitySecret), {
+      algorithms: ['HS256'],
+      currentDate: new Date(now),
+      requiredClaims: ['sub', 'exp', 'iat'],
+    });
+    const life = (payload.exp ?? 0) - (payload.iat ?? 0);
+    if (life > MAX_TOKEN_LIFETIME_S)
+      throw new ApiError('invalid_token', 'Identity tokens may live at most 10 minutes.');
+    const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : null;
+    if (!payload.sub || payload.sub.length > 255)
+      throw new ApiError('invalid_token', 'sub must be the user id.');
+    return { userId: payload.sub, email };
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    if (err instanceof joseErrors.JOSEError)
+      throw new ApiError('invalid_token', 'The identity token is invalid or expired.');
+    throw err;
+  }
+}
+
+/**
+ * Links a device to the user subject of `claims`, in one transaction. An anonymous device
+ * subject is merged: marked `merged_into` the user, its devices repointed, and each purpose's
+ * latest decision (of either history) becomes the user's state. Events are never moved.
+ * @returns the user subject id and whether an anonymous history was merged.
+ */
+export async function identifyDevice(
+  db: Db,
+  propertyId: string,
+  key: string,
+  claims: IdentityClaims,
+): Promise<{ subjectId: string; merged: boolean }> {
+  return db.transaction(async (tx) => {
+    await tx
+      .insert(schema.subjects)
+      .values({ id: newId('sub'), propertyId, externalId: claims.userId, email: claims.email })
+      .onConflictDoNothing();
+    const [user] = await tx
+      .select()
+      .from(schema.subjects)
+      .where(
+        and(
+          eq(schema.subjects.propertyId, propertyId),
+          eq(schema.subjects.externalId, claims.userId),
+        ),
+      );
+    if (!user) throw new Error('user subject vanished');
+    if (claims.email && user.email !== claims.email) {
+      await tx
+        .update(schema.subjects)
+        .set({ email: claims.email })
+        .where(eq(schema.subjects.id, user.id));
+    }
+    const deviceSubjectId = await subjectOfDevice(tx, propertyId, key);
+    if (!deviceSubjectId) {
+      await tx.insert(schema.devices).values({ id: key, propertyId, subjectId: user.id });
+      return { subjectId: user.id, merged: false };
+    }
+    if (deviceSubjectId === user.id) return { subjectId: user.id, merged: false };
+    const [deviceSubject] = await tx
+      .select()
+      .from(schema.subjects)
+      .where(eq(schema.subjects.id, deviceSubjectId));
+    await tx.update(schema.devices).set({ subjectId: user.id }).where(eq(schema.devices.id, key));
+    if (deviceSubject?.externalId) return { subjectId: user.id, merged: false }; // another user's device
+    await tx
+      .update(schema.devices)
+      .set({ subjectId: user.id })
+      .where(eq(schema.devices.subjectId, deviceSubjectId));
+    await tx
+      .update(schema.subjects)
+      .set({ mergedInto: user.id })
+      .where(eq(schema.subjects.id, deviceSubjectId));
+    // Latest decision per purpose wins across both histories.
+    await tx.execute(sql`
+      insert into consent_states (subject_id, purpose_id, property_id, decision, event_id, notice_id,
+        notice_version, source, gpc, decided_at, expires_at)
+      select ${user.id}, purpose_id, property_id, decision, event_id, notice_id, notice_version,
+        source, gpc, decided_at, expires_at
+      from consent_states where subject_id = ${deviceSubjectId}
+      on conflict (subject_id, purpose_id) do update set
+        decision = excluded.decision, event_id = excluded.event_id, notice_id = excluded.notice_id,
+        notice_version = excluded.notice_version, source = excluded.source, gpc = excluded.gpc,
+        decided_at = excluded.decided_at, expires_at = excluded.expires_at
+      where consent_states.decided_at < excluded.decided_at`);
+    return { subjectId: user.id, merged: true };
+  });
+}

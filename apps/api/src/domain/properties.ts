@@ -1,0 +1,120 @@
+// Properties and their purposes/notices as the consent routes read them.
+import { type Db, schema } from '@assent/db';
+import type { PurposeRule, SeparateConsentKind } from '@assent/policy';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { NoticeContent } from './notices.ts';
+
+export type PropertyRow = typeof schema.properties.$inferSelect;
+export type PurposeRow = typeof schema.purposes.$inferSelect;
+export type NoticeRow = typeof schema.notices.$inferSelect;
+
+/** A purpose with its rule view and every published notice, newest first. */
+export interface LoadedPurpose {
+  row: PurposeRow;
+  rule: PurposeRule;
+  notices: NoticeRow[];
+  /** Highest version and highest material version across locales. */
+  version: number;
+  materialVersion: number;
+}
+
+/** Finds a property by its publishable key, or null. */
+export async function propertyByKey(db: Db, publishableKey: string): Promise<PropertyRow | null> {
+  const [row] = await db
+    .select()
+    .from(schema.properties)
+    .where(eq(schema.properties.publishableKey, publishableKey))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The rule view of a purpose row. */
+export function toRule(p: PurposeRow): PurposeRule {
+  return {
+    key: p.key,
+    necessary: p.necessary,
+    separateConsent: (p.separateConsent as SeparateConsentKind | null) ?? null,
+    gpcOptOut: p.gpcOptOut,
+    reconfirmAfterDays: p.reconfirmAfterDays,
+    refusalQuietDays: p.refusalQuietDays,
+  };
+}
+
+/** Loads the purposes of a property (ordered by `position`) with all their notices; two queries. */
+export async function loadPurposes(db: Db, propertyId: string): Promise<LoadedPurpose[]> {
+  const rows = await db
+    .select()
+    .from(schema.purposes)
+    .where(eq(schema.purposes.propertyId, propertyId))
+    .orderBy(schema.purposes.position);
+  if (rows.length === 0) return [];
+  const notices = await db
+    .select()
+    .from(schema.notices)
+    .where(
+      inArray(
+        schema.notices.purposeId,
+        rows.map((r) => r.id),
+      ),
+    );
+  return rows.map((row) => {
+    const own = notices.filter((n) => n.purposeId === row.id).sort((a, b) => b.version - a.version);
+    return {
+      row,
+      rule: toRule(row),
+      notices: own,
+      version: own[0]?.version ?? 0,
+      materialVersion: Math.max(0, ...own.filter((n) => n.material).map((n) => n.version)),
+    };
+  });
+}
+
+/**
+ * The notice to show for a locale: the newest version in `xx-YY`, else `xx`, else the
+ * property's default locale, else any.
+ */
+export function noticeFor(p: LoadedPurpose, locale: string, fallback: string): NoticeRow | null {
+  const candidates = [locale, locale.split('-')[0], fallback];
+  for (const l of candidates) {
+    const n = p.notices.find((x) => x.locale.toLowerCase() === l?.toLowerCase());
+    if (n) return n;
+  }
+  return p.notices[0] ?? null;
+}
+
+/** Picks the locale to serve: the requested one if the property has it (or its language), else the default. */
+export function resolveLocale(property: PropertyRow, requested: string | undefined): string {
+  if (requested) {
+    const exact = property.locales.find((l) => l.toLowerCase() === requested.toLowerCase());
+    if (exact) return exact;
+    const lang = requested.split('-')[0]?.toLowerCase();
+    const partial = property.locales.find((l) => l.split('-')[0]?.toLowerCase() === lang);
+    if (partial) return partial;
+  }
+  return property.defaultLocale;
+}
+
+/** Notice content as stored (jsonb) typed for views. */
+export function contentOf(n: NoticeRow): NoticeContent {
+  return n.content as unknown as NoticeContent;
+}
+
+/** Finds one notice by id among a purpose's notices. */
+export async function noticeById(db: Db, purposeId: string, noticeId: string) {
+  const [row] = await db
+    .select()
+    .from(schema.notices)
+    .where(and(eq(schema.notices.id, noticeId), eq(schema.notices.purposeId, purposeId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Finds a property by id, or null. */
+export async function propertyById(db: Db, id: string): Promise<PropertyRow | null> {
+  const [row] = await db
+    .select()
+    .from(schema.properties)
+    .where(eq(schema.properties.id, id))
+    .limit(1);
+  return row ?? null;
+}

@@ -1,0 +1,201 @@
+// POST /v1/consents records a batch of decisions; GET /v1/consents reads what holds now.
+import { createHash } from 'node:crypto';
+import { ConsentsOutput, RecordConsentsInput, RecordConsentsOutput } from '@assent/contract';
+import { schema } from '@assent/db';
+import { checkDecisions, DAY_MS } from '@assent/policy';
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, eq } from 'drizzle-orm';
+import { appendDecisions, lastDecisions, statesOf, stateView } from '../domain/consents.ts';
+import { canonicalJson } from '../domain/notices.ts';
+import { loadPurposes } from '../domain/properties.ts';
+import { deviceKey, ensureDeviceSubject, subjectOfDevice } from '../domain/subjects.ts';
+import { ApiError } from '../errors.ts';
+import { errorResponses, router } from '../openapi.ts';
+import { requestEvidence } from './request-evidence.ts';
+
+const IdempotencyHeader = z.object({
+  'idempotency-key': z.string().min(8).max(128).optional().openapi({
+    description: 'Makes a retried batch return the first answer and write nothing new.',
+  }),
+});
+
+const recordRoute = createRoute({
+  method: 'post',
+  path: '/consents',
+  summary: 'Record a batch of consent decisions',
+  description:
+    'One append-only event per purpose, with evidence (notice version + SHA-256, locale, surface, source, UTC time, jurisdiction, truncated IP, UA hash, GPC; REQUIREMENTS P1), the state projection and an outbox row, in one transaction. A separate-consent purpose is granted only alone, from `surface: separate_dialog` (422 `separate_consent_required`; PIPL 23, 25, 29, 39). `collectedAt` may be up to 30 days in the past (offline queue) and at most 5 minutes ahead.',
+  request: {
+    headers: IdempotencyHeader,
+    body: { content: { 'application/json': { schema: RecordConsentsInput } }, required: true },
+  },
+  responses: {
+    201: {
+      description: 'Recorded',
+      content: { 'application/json': { schema: RecordConsentsOutput } },
+    },
+    ...errorResponses(
+      'unauthorized',
+      'origin_not_allowed',
+      'idempotency_conflict',
+      'unknown_purpose',
+      'necessary_purpose',
+      'separate_consent_required',
+      'duplicate_purpose',
+      'notice_mismatch',
+    ),
+  },
+});
+
+const readRoute = createRoute({
+  method: 'get',
+  path: '/consents',
+  summary: "This device's consents",
+  description:
+    'What holds now per purpose key (`effective` true only for a granted, unexpired, current grant).',
+  responses: {
+    200: { description: 'States', content: { 'application/json': { schema: ConsentsOutput } } },
+    ...errorResponses('unauthorized', 'origin_not_allowed'),
+  },
+});
+
+export const consentRoutes = router()
+  .openapi(recordRoute, async (c) => {
+    const { database, clock } = c.get('deps');
+    const property = c.get('property');
+    const body = c.req.valid('json');
+    const idemKey = c.req.valid('header')['idempotency-key'];
+    const key = deviceKey(c.req.header('x-assent-device'));
+    const now = clock();
+    const collectedAt = body.collectedAt ? Date.parse(body.collectedAt) : now;
+    if (collectedAt > now + 5 * 60_000 || collectedAt < now - 30 * DAY_MS) {
+      throw new ApiError(
+        'invalid_request',
+        'collectedAt must be within the last 30 days and not in the future.',
+        [{ path: 'json.collectedAt', message: 'out of range' }],
+      );
+    }
+    const requestHash = createHash('sha256')
+      .update(canonicalJson({ device: key, body }))
+      .digest('hex');
+
+    const purposes = await loadPurposes(database.db, property.id);
+    const byKey = new Map(purposes.map((p) => [p.row.key, p]));
+    const violations = checkDecisions(
+      body.decisions.map((d) => ({ ...d, source: body.source, surface: body.surface })),
+      new Map(purposes.map((p) => [p.row.key, p.rule])),
+    );
+    const first = violations[0];
+    if (first) {
+      throw new ApiError(
+        first.code,
+        `${first.code.replaceAll('_', ' ')}: ${first.purpose}`,
+        violations.map((v) => ({ path: 'json.decisions', message: v.purpose, code: v.code })),
+      );
+    }
+    const decisions = body.decisions.map((d) => {
+      const purpose = byKey.get(d.purpose);
+      const notice = purpose?.notices.find(
+        (n) => n.id === d.noticeId && n.contentHash === d.noticeHash,
+      );
+      if (!purpose || !notice) {
+        throw new ApiError(
+          'notice_mismatch',
+          `The notice shown for ${d.purpose} is not a published version of it.`,
+        );
+      }
+      return { purpose, notice, decision: d.decision };
+    });
+
+    const stored = idemKey
+      ? await storedAnswer(c.get('deps').database.db, property.id, idemKey, requestHash)
+      : null;
+    if (stored) return c.json(stored as z.infer<typeof RecordConsentsOutput>, 201);
+
+    const evidence = requestEvidence(c, body.gpc === true || c.req.header('sec-gpc') === '1');
+    try {
+      const answer = await database.db.transaction(async (tx) => {
+        const subjectId = await ensureDeviceSubject(tx, property.id, key);
+        const events = await appendDecisions(tx, {
+          property,
+          subjectId,
+          decisions,
+          source: body.source,
+          surface: body.surface,
+          locale: body.locale,
+          collectedAt: new Date(collectedAt),
+          evidence,
+        });
+        const states = statesOf(purposes, await lastDecisions(tx, subjectId), now);
+        const out = {
+          events: events.map((e) => ({
+            ...e,
+            collectedAt: e.collectedAt.toISOString(),
+            expiresAt: e.expiresAt?.toISOString() ?? null,
+          })),
+          consents: Object.fromEntries([...states].map(([k, s]) => [k, stateView(s)])),
+        };
+        if (idemKey) {
+          await tx.insert(schema.idempotencyKeys).values({
+            propertyId: property.id,
+            key: idemKey,
+            requestHash,
+            status: 201,
+            response: out,
+          });
+        }
+        return out;
+      });
+      return c.json(answer, 201);
+    } catch (err) {
+      // A concurrent retry with the same key committed first: answer as it did.
+      if (idemKey && isUniqueViolation(err)) {
+        const again = await storedAnswer(database.db, property.id, idemKey, requestHash);
+        if (again) return c.json(again as z.infer<typeof RecordConsentsOutput>, 201);
+      }
+      throw err;
+    }
+  })
+  .openapi(readRoute, async (c) => {
+    const { database, clock } = c.get('deps');
+    const property = c.get('property');
+    const key = deviceKey(c.req.header('x-assent-device'));
+    const purposes = await loadPurposes(database.db, property.id);
+    const subjectId = await subjectOfDevice(database.db, property.id, key);
+    const states = statesOf(purposes, await lastDecisions(database.db, subjectId), clock());
+    return c.json(
+      { consents: Object.fromEntries([...states].map(([k, s]) => [k, stateView(s)])) },
+      200,
+    );
+  });
+
+/**
+ * The stored first answer for an idempotency key, or null when the key is new.
+ * @throws ApiError `idempotency_conflict` (409) when the key was used for a different request.
+ */
+async function storedAnswer(
+  db: Parameters<typeof loadPurposes>[0],
+  propertyId: string,
+  key: string,
+  requestHash: string,
+): Promise<unknown | null> {
+  const [row] = await db
+    .select()
+    .from(schema.idempotencyKeys)
+    .where(
+      and(eq(schema.idempotencyKeys.propertyId, propertyId), eq(schema.idempotencyKeys.key, key)),
+    );
+  if (!row) return null;
+  if (row.requestHash !== requestHash) {
+    throw new ApiError(
+      'idempotency_conflict',
+      'This Idempotency-Key was already used for a different request.',
+    );
+  }
+  return row.response;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}

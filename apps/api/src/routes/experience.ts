@@ -1,0 +1,95 @@
+// GET /v1/experience: purposes + notices for a locale, the device's state, and what to ask.
+import { Experience, ExperienceQuery } from '@assent/contract';
+import { planAsk } from '@assent/policy';
+import { createRoute } from '@hono/zod-openapi';
+import { lastDecisions, statesOf, stateView } from '../domain/consents.ts';
+import { appendDecisionsGpc } from '../domain/gpc.ts';
+import { contentOf, loadPurposes, noticeFor, resolveLocale } from '../domain/properties.ts';
+import { deviceKey, subjectOfDevice } from '../domain/subjects.ts';
+import { errorResponses, router } from '../openapi.ts';
+import { requestEvidence } from './request-evidence.ts';
+
+const route = createRoute({
+  method: 'get',
+  path: '/experience',
+  summary: 'The consent experience for this device',
+  description:
+    "One round trip for the widget: the property, each purpose with its notice in the best matching locale (`xx-YY` → `xx` → default) and the device's current state, and what to ask now (nothing when nothing is due; REQUIREMENTS C10, C11). With `Sec-GPC: 1` the GPC-opt-out purposes are denied with `source=gpc` first, asking nothing (C13, 11 CCR §7025).",
+  request: { query: ExperienceQuery },
+  responses: {
+    200: { description: 'The experience', content: { 'application/json': { schema: Experience } } },
+    ...errorResponses('unauthorized', 'origin_not_allowed'),
+  },
+});
+
+export const experienceRoutes = router().openapi(route, async (c) => {
+  const { database, clock } = c.get('deps');
+  const property = c.get('property');
+  const now = clock();
+  const locale = resolveLocale(property, c.req.valid('query').locale);
+  const key = deviceKey(c.req.header('x-assent-device'));
+  const purposes = await loadPurposes(database.db, property.id);
+  let subjectId = await subjectOfDevice(database.db, property.id, key);
+  let optedOut: string[] = [];
+  const gpc = c.req.header('sec-gpc') === '1';
+  if (gpc) {
+    const evidence = requestEvidence(c, true);
+    ({ subjectId, optedOut } = await appendDecisionsGpc(database.db, {
+      property,
+      key,
+      subjectId,
+      purposes,
+      locale,
+      now,
+      evidence,
+    }));
+  }
+  const states = statesOf(purposes, await lastDecisions(database.db, subjectId), now);
+  const ask = planAsk(
+    purposes.map((p) => p.rule),
+    states,
+    now,
+  );
+  return c.json(
+    {
+      property: {
+        id: property.id,
+        name: property.name,
+        locale,
+        locales: property.locales,
+        controller: property.controller,
+      },
+      purposes: purposes.flatMap((p) => {
+        const notice = noticeFor(p, locale, property.defaultLocale);
+        const state = states.get(p.row.key);
+        if (!notice || !state) return [];
+        const content = contentOf(notice);
+        return [
+          {
+            key: p.row.key,
+            legalBasis: p.row.legalBasis as 'consent',
+            category: p.row.category,
+            necessary: p.row.necessary,
+            separateConsent: p.rule.separateConsent,
+            gpcOptOut: p.row.gpcOptOut,
+            reconfirmAfterDays: p.row.reconfirmAfterDays,
+            retentionDays: p.row.retentionDays,
+            dataCategories: p.row.dataCategories,
+            recipients: p.row.recipients,
+            notice: {
+              id: notice.id,
+              version: notice.version,
+              locale: notice.locale,
+              hash: notice.contentHash,
+              ...content,
+            },
+            state: stateView(state),
+          },
+        ];
+      }),
+      ask,
+      gpc: { honoured: gpc, optedOut },
+    },
+    200,
+  );
+});

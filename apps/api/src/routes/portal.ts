@@ -1,0 +1,283 @@
+// The portal's JSON API (/portal/api): sign in with an emailed code, see every consent linked
+// to the email, grant or withdraw with one action (PIPL 15, 44; GDPR 7(3), 15).
+import {
+  PortalDecisionInput,
+  PortalDecisionOutput,
+  PortalMe,
+  SignedIn,
+  SignInStartInput,
+  SignInVerifyInput,
+} from '@assent/contract';
+import { checkDecisions } from '@assent/policy';
+import { createRoute, z } from '@hono/zod-openapi';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../context.ts';
+import { appendDecisions, lastDecisions, statesOf, stateView } from '../domain/consents.ts';
+import {
+  endSession,
+  SESSION_IDLE_MS,
+  sessionEmail,
+  startSignIn,
+  verifySignIn,
+} from '../domain/portal-auth.ts';
+import {
+  contentOf,
+  loadPurposes,
+  type NoticeRow,
+  noticeFor,
+  propertyById,
+  resolveLocale,
+} from '../domain/properties.ts';
+import { subjectsByEmail } from '../domain/subjects.ts';
+import { ApiError } from '../errors.ts';
+import { errorResponses, router } from '../openapi.ts';
+import { requestEvidence } from './request-evidence.ts';
+
+export const SESSION_COOKIE = 'assent_portal';
+/** Header every state-changing portal call must carry; a cross-site form or fetch cannot send it without CORS. */
+export const CSRF_HEADER = 'x-requested-with';
+export const CSRF_VALUE = 'assent-portal';
+
+type PortalEnv = AppEnv & { Variables: AppEnv['Variables'] & { email: string } };
+
+/** Refuses state-changing requests without the CSRF header (403 `csrf_failed`). */
+const csrfGuard = createMiddleware<PortalEnv>(async function csrfGuard(c, next) {
+  if (
+    c.req.method !== 'GET' &&
+    c.req.method !== 'HEAD' &&
+    c.req.header(CSRF_HEADER) !== CSRF_VALUE
+  ) {
+    throw new ApiError('csrf_failed', `Send ${CSRF_HEADER}: ${CSRF_VALUE}.`);
+  }
+  await next();
+});
+
+/** Requires a live session (401 `unauthorized`) and exposes its email. */
+const requireSession = createMiddleware<PortalEnv>(async function requireSession(c, next) {
+  const { database, clock } = c.get('deps');
+  const email = await sessionEmail(database.db, getCookie(c, SESSION_COOKIE), clock());
+  if (!email) throw new ApiError('unauthorized', 'Sign in first.');
+  c.set('email', email);
+  await next();
+});
+
+const notice = (n: NoticeRow) => ({
+  id: n.id,
+  version: n.version,
+  locale: n.locale,
+  hash: n.contentHash,
+  ...contentOf(n),
+});
+
+const start = createRoute({
+  method: 'post',
+  path: '/sign-in/start',
+  summary: 'Email a sign-in code',
+  description:
+    'Always 202, whether or not the address is known; at most 5 codes per address per 15 minutes.',
+  request: {
+    body: { content: { 'application/json': { schema: SignInStartInput } }, required: true },
+  },
+  responses: {
+    202: {
+      description: 'Sent if possible',
+      content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } },
+    },
+    ...errorResponses('csrf_failed'),
+  },
+});
+const verify = createRoute({
+  method: 'post',
+  path: '/sign-in/verify',
+  summary: 'Exchange a code for a session',
+  description:
+    'Sets the HttpOnly, SameSite=Lax session cookie (Secure outside localhost); 30-minute idle timeout. 5 wrong codes lock the code.',
+  request: {
+    body: { content: { 'application/json': { schema: SignInVerifyInput } }, required: true },
+  },
+  responses: {
+    200: { description: 'Signed in', content: { 'application/json': { schema: SignedIn } } },
+    ...errorResponses('csrf_failed', 'invalid_code', 'too_many_attempts'),
+  },
+});
+const me = createRoute({
+  method: 'get',
+  path: '/me',
+  summary: "Everything the signed-in customer's email is linked to",
+  request: { query: z.object({ locale: z.string().max(35).optional() }) },
+  responses: {
+    200: {
+      description: 'Consents by property',
+      content: { 'application/json': { schema: PortalMe } },
+    },
+    ...errorResponses('unauthorized'),
+  },
+});
+const decide = createRoute({
+  method: 'post',
+  path: '/consents',
+  summary: 'Grant, refuse or withdraw one purpose',
+  description:
+    'A separate-consent purpose is granted only with `surface: separate_dialog`, after the portal showed its necessity and impact (422 `separate_consent_required`; PIPL 29, 30).',
+  request: {
+    body: { content: { 'application/json': { schema: PortalDecisionInput } }, required: true },
+  },
+  responses: {
+    201: {
+      description: 'Recorded',
+      content: { 'application/json': { schema: PortalDecisionOutput } },
+    },
+    ...errorResponses(
+      'unauthorized',
+      'csrf_failed',
+      'not_found',
+      'unknown_purpose',
+      'necessary_purpose',
+      'separate_consent_required',
+    ),
+  },
+});
+const signOut = createRoute({
+  method: 'post',
+  path: '/sign-out',
+  summary: 'End the session',
+  responses: { 204: { description: 'Signed out' }, ...errorResponses('csrf_failed') },
+});
+const config = createRoute({
+  method: 'get',
+  path: '/config',
+  summary: 'Portal settings',
+  responses: {
+    200: {
+      description: 'Settings',
+      content: { 'application/json': { schema: z.object({ devMailbox: z.boolean() }) } },
+    },
+  },
+});
+
+export const portalRoutes = router<PortalEnv>();
+portalRoutes.use(csrfGuard);
+portalRoutes.use('/me', requireSession);
+portalRoutes.use('/consents', requireSession);
+
+portalRoutes
+  .openapi(config, (c) => c.json({ devMailbox: c.get('deps').config.devMailbox }, 200))
+  .openapi(start, async (c) => {
+    const { database, mailer, clock } = c.get('deps');
+    await startSignIn(database.db, mailer, c.req.valid('json').email, clock());
+    return c.json({ ok: true as const }, 202);
+  })
+  .openapi(verify, async (c) => {
+    const { database, clock, config: cfg } = c.get('deps');
+    const { email, code } = c.req.valid('json');
+    const token = await verifySignIn(database.db, email, code, clock());
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      secure: cfg.secureCookies,
+      sameSite: 'Lax',
+      path: '/portal',
+      maxAge: SESSION_IDLE_MS / 1000,
+    });
+    return c.json({ email: email.trim().toLowerCase() }, 200);
+  })
+  .openapi(signOut, async (c) => {
+    await endSession(c.get('deps').database.db, getCookie(c, SESSION_COOKIE));
+    deleteCookie(c, SESSION_COOKIE, { path: '/portal' });
+    return c.body(null, 204);
+  });
+
+portalRoutes
+  .openapi(me, async (c) => {
+    const { database, clock } = c.get('deps');
+    const email = c.get('email');
+    const now = clock();
+    const subjects = await subjectsByEmail(database.db, email);
+    const properties = [];
+    for (const subject of subjects) {
+      const property = await propertyById(database.db, subject.propertyId);
+      if (!property) continue;
+      const locale = resolveLocale(property, c.req.valid('query').locale);
+      const purposes = await loadPurposes(database.db, property.id);
+      const last = await lastDecisions(database.db, subject.id);
+      const states = statesOf(purposes, last, now);
+      properties.push({
+        property: { id: property.id, name: property.name },
+        purposes: purposes.flatMap((p) => {
+          const current = noticeFor(p, locale, property.defaultLocale);
+          const state = states.get(p.row.key);
+          if (!current || !state) return [];
+          const decision = last.get(p.row.id);
+          const agreed = decision ? p.notices.find((n) => n.id === decision.noticeId) : undefined;
+          return [
+            {
+              key: p.row.key,
+              legalBasis: p.row.legalBasis as 'consent',
+              category: p.row.category,
+              necessary: p.row.necessary,
+              separateConsent: p.rule.separateConsent,
+              gpcOptOut: p.row.gpcOptOut,
+              reconfirmAfterDays: p.row.reconfirmAfterDays,
+              retentionDays: p.row.retentionDays,
+              dataCategories: p.row.dataCategories,
+              recipients: p.row.recipients,
+              notice: notice(current),
+              state: stateView(state),
+              agreedNotice: agreed ? notice(agreed) : null,
+              source: decision?.source ?? null,
+            },
+          ];
+        }),
+      });
+    }
+    return c.json({ email, properties }, 200);
+  })
+  .openapi(decide, async (c) => {
+    const { database, clock } = c.get('deps');
+    const email = c.get('email');
+    const body = c.req.valid('json');
+    const subject = (await subjectsByEmail(database.db, email)).find(
+      (s) => s.propertyId === body.propertyId,
+    );
+    const property = subject ? await propertyById(database.db, body.propertyId) : null;
+    // Another customer's property or subject looks exactly like a missing one.
+    if (!subject || !property)
+      throw new ApiError('not_found', 'No consents of yours at this property.');
+    const purposes = await loadPurposes(database.db, property.id);
+    const purpose = purposes.find((p) => p.row.key === body.purpose);
+    const violation = checkDecisions(
+      [{ purpose: body.purpose, decision: body.decision, source: 'portal', surface: body.surface }],
+      new Map(purposes.map((p) => [p.row.key, p.rule])),
+    )[0];
+    if (violation)
+      throw new ApiError(
+        violation.code,
+        `${violation.code.replaceAll('_', ' ')}: ${violation.purpose}`,
+      );
+    const locale = resolveLocale(property, body.locale);
+    const shown = purpose ? noticeFor(purpose, locale, property.defaultLocale) : null;
+    if (!purpose || !shown) throw new ApiError('unknown_purpose', body.purpose);
+    const now = clock();
+    const [event] = await database.db.transaction((tx) =>
+      appendDecisions(tx, {
+        property,
+        subjectId: subject.id,
+        decisions: [{ purpose, notice: shown, decision: body.decision }],
+        source: 'portal',
+        surface: body.surface ?? 'portal_consents',
+        locale,
+        collectedAt: new Date(now),
+        evidence: requestEvidence(c, c.req.header('sec-gpc') === '1'),
+      }),
+    );
+    if (!event) throw new Error('no event recorded');
+    return c.json(
+      {
+        eventId: event.id,
+        purpose: event.purpose,
+        decision: event.decision,
+        collectedAt: event.collectedAt.toISOString(),
+      },
+      201,
+    );
+  });

@@ -1,0 +1,51 @@
+// Test harness: the real app on a real, isolated database (PGlite, or Postgres when
+// DATABASE_URL is set), with a clock the test moves.
+import { createTestDb } from '@assent/db/testing';
+import { createApp } from './app.ts';
+import { applyPropertyConfig } from './domain/property-config.ts';
+import { loadConfig } from './env.ts';
+import { devMailer } from './mailer.ts';
+import { DEMO_PUBLISHABLE_KEY, demoPropertyConfig } from './seed/demo-property.ts';
+
+export const TEST_ORIGIN = 'https://shop.example';
+
+/** Builds the app with the demo property seeded and a movable clock starting at 2026-01-01. */
+export async function createTestApp() {
+  const database = await createTestDb();
+  const propertyId = await applyPropertyConfig(database.db, demoPropertyConfig([TEST_ORIGIN]));
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const config = loadConfig({ NODE_ENV: 'test', ASSENT_PUBLIC_URL: 'http://localhost:4000' });
+  const app = createApp(
+    { database, config, clock: () => now, mailer: devMailer(database, () => {}) },
+    process.env.ASSENT_TEST_LOG ? console.log : () => {},
+  );
+  let deviceCounter = 0;
+  return {
+    app,
+    database,
+    propertyId,
+    clock: {
+      now: () => now,
+      advanceDays(days: number) {
+        now += days * 86_400_000;
+      },
+    },
+    /** A fresh random-looking device id. */
+    newDevice: () =>
+      `device_${(++deviceCounter).toString().padStart(4, '0')}_${crypto.randomUUID().replaceAll('-', '')}`,
+    /** Headers the widget sends. */
+    widgetHeaders(device: string, extra: Record<string, string> = {}) {
+      return {
+        'x-assent-key': DEMO_PUBLISHABLE_KEY,
+        'x-assent-device': device,
+        origin: TEST_ORIGIN,
+        'content-type': 'application/json',
+        'user-agent': 'vitest',
+        ...extra,
+      };
+    },
+    dispose: () => database.dispose(),
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

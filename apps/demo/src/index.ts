@@ -1,0 +1,45 @@
+// The demo shop as a small Hono app: a product team's site and backend in miniature.
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { demoUserId, mintIdentityToken } from './identity-token.ts';
+import { shopPage } from './shop-page.ts';
+
+export { demoUserId, mintIdentityToken } from './identity-token.ts';
+
+export interface DemoOptions {
+  apiUrl: string;
+  publishableKey: string;
+  identitySecret: string;
+}
+
+const USER_COOKIE = 'demo_user';
+
+/** Builds the demo shop app. Its "sign in" trusts any email: it is a demo of the product side. */
+export function createDemoApp(o: DemoOptions) {
+  return new Hono()
+    .get('/', async (c) => {
+      const email = getCookie(c, USER_COOKIE) ?? null;
+      const token = email
+        ? await mintIdentityToken(demoUserId(email), email, o.identitySecret)
+        : null;
+      return c.html(
+        shopPage({
+          apiUrl: o.apiUrl,
+          publishableKey: o.publishableKey,
+          user: email ? { email } : null,
+          identityToken: token,
+        }),
+      );
+    })
+    .post('/login', async (c) => {
+      const form = await c.req.parseBody();
+      const email = typeof form.email === 'string' ? form.email.trim().toLowerCase() : '';
+      if (!/^[^@\s]+@[^@\s]+$/.test(email)) return c.text('Enter an email address.', 400);
+      setCookie(c, USER_COOKIE, email, { httpOnly: true, sameSite: 'Lax', path: '/' });
+      return c.redirect('/', 303);
+    })
+    .post('/logout', (c) => {
+      deleteCookie(c, USER_COOKIE, { path: '/' });
+      return c.redirect('/', 303);
+    });
+}

@@ -1,0 +1,99 @@
+// The portal's HTTP client for /portal/api: same-origin cookie session, the CSRF header on every
+// POST, and one error type carrying the problem+json `code` the UI words.
+import type { PortalDecisionInput, PortalMe, Problem } from '@assent/contract/types';
+
+/** An API failure: the HTTP status (0 when the network failed) and the problem's stable code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly problem?: Problem,
+  ) {
+    super(problem?.title ?? code);
+    this.name = 'ApiError';
+  }
+}
+
+/** True when a parsed JSON body has the shape of an RFC 9457 problem with a `code`. */
+export function isProblem(body: unknown): body is Problem {
+  if (typeof body !== 'object' || body === null) return false;
+  const b = body as Record<string, unknown>;
+  return typeof b.code === 'string' && typeof b.status === 'number' && typeof b.title === 'string';
+}
+
+/**
+ * The error for a non-2xx answer: the problem's own `code` when the body is one, otherwise a
+ * code derived from the status (401 → `unauthorized`, 429 → `too_many_attempts`, else
+ * `internal_error`), so a proxy's HTML error page still gets a sensible message.
+ */
+export function errorFromResponse(status: number, body: unknown): ApiError {
+  if (isProblem(body)) return new ApiError(status, body.code, body);
+  const code =
+    status === 401 ? 'unauthorized' : status === 429 ? 'too_many_attempts' : 'internal_error';
+  return new ApiError(status, code);
+}
+
+const base = `${import.meta.env.BASE_URL}api`;
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method === 'POST') {
+    headers['Content-Type'] = 'application/json';
+    headers['X-Requested-With'] = 'assent-portal';
+  }
+  let res: Response;
+  try {
+    res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: method === 'POST' ? JSON.stringify(body ?? {}) : null,
+    });
+  } catch {
+    throw new ApiError(0, 'network_error');
+  }
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!res.ok) throw errorFromResponse(res.status, parsed);
+  return parsed as T;
+}
+
+/** Portal settings: `devMailbox` is true only on the embedded development setup. */
+export function getConfig(): Promise<{ devMailbox: boolean }> {
+  return call('GET', '/config');
+}
+
+/** Asks for a one-time code by email; the answer is the same whether or not the address is known. */
+export function startSignIn(email: string): Promise<{ ok: true }> {
+  return call('POST', '/sign-in/start', { email });
+}
+
+/** Exchanges the 6-digit code for the session cookie. Errors: `invalid_code`, `too_many_attempts`. */
+export function verifySignIn(email: string, code: string): Promise<{ email: string }> {
+  return call('POST', '/sign-in/verify', { email, code });
+}
+
+/**
+ * Everything linked to the signed-in email. Throws `ApiError` with status 401 when signed out.
+ * @param locale the UI locale, a hint for which notice translation to return.
+ */
+export function getMe(locale: string): Promise<PortalMe> {
+  return call('GET', `/me?locale=${encodeURIComponent(locale)}`);
+}
+
+/** Records one decision; separate-consent grants must carry `surface: 'separate_dialog'`. */
+export function recordDecision(
+  input: PortalDecisionInput,
+): Promise<{ eventId: string; purpose: string; decision: string; collectedAt: string }> {
+  return call('POST', '/consents', input);
+}
+
+/** Ends the session (204). */
+export function signOut(): Promise<null> {
+  return call('POST', '/sign-out');
+}

@@ -1,0 +1,2 @@
+// Vite's client types: `import.meta.env.BASE_URL` and friends.
+/// <reference types="vite/client" />
