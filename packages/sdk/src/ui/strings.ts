@@ -1,0 +1,125 @@
+// The widget's own words in each built-in locale. Notice texts come from the API instead.
+import type { LegalBasis } from '@assent/policy';
+
+export interface Strings {
+  region: string;
+  title: string;
+  summary: (property: string) => string;
+  reconfirm: string;
+  acceptAll: string;
+  rejectAll: string;
+  customize: string;
+  preferences: string;
+  alwaysOn: string;
+  basis: string;
+  bases: Record<LegalBasis, string>;
+  retention: string;
+  recipients: string;
+  nobody: string;
+  data: string;
+  separateTitle: string;
+  separateIntro: string;
+  review: string;
+  agreed: string;
+  notAgreed: string;
+  save: string;
+  close: string;
+  necessity: string;
+  impact: string;
+  agree: string;
+  disagree: string;
+  incomplete: string;
+  reopen: string;
+  gpc: string;
+  controller: string;
+}
+
+const en: Strings = {
+  region: 'Privacy choices',
+  title: 'Your privacy choices',
+  summary: (p) =>
+    `${p} asks your consent to use your data for the purposes below. Nothing is on unless you turn it on; change your mind any time under “Privacy choices”.`,
+  reconfirm: 'Some earlier choices need renewing.',
+  acceptAll: 'Accept all',
+  rejectAll: 'Reject all',
+  customize: 'Customize',
+  preferences: 'Privacy preferences',
+  alwaysOn: 'Always on',
+  basis: 'Legal basis',
+  bases: {
+    consent: 'Your consent',
+    contract: 'Needed for our contract with you',
+    legal_obligation: 'Required by law',
+    legitimate_interest: 'Legitimate interest',
+  },
+  retention: 'Kept for',
+  recipients: 'Shared with',
+  nobody: 'No one',
+  data: 'Data used',
+  separateTitle: 'Asked separately',
+  separateIntro:
+    'These involve sensitive personal information or sharing with others, so each needs its own agreement.',
+  review: 'Review',
+  agreed: 'Agreed',
+  notAgreed: 'Not agreed',
+  save: 'Save choices',
+  close: 'Close',
+  necessity: 'Why it is necessary',
+  impact: 'Impact on your rights',
+  agree: 'Agree',
+  disagree: 'Don’t agree',
+  incomplete: 'This notice is incomplete, so agreement cannot be given here.',
+  reopen: 'Privacy choices',
+  gpc: 'Your browser’s Global Privacy Control signal was honoured: your data is not sold or shared.',
+  controller: 'Controller',
+};
+
+const zhCN: Strings = {
+  region: '隐私选择',
+  title: '您的隐私选择',
+  summary: (p) =>
+    `${p} 希望征得您的同意，将您的数据用于以下目的。除非您主动开启，否则均不会开启；您可随时在“隐私选择”中更改。`,
+  reconfirm: '您之前的部分选择需要重新确认。',
+  acceptAll: '全部接受',
+  rejectAll: '全部拒绝',
+  customize: '自定义',
+  preferences: '隐私偏好设置',
+  alwaysOn: '始终开启',
+  basis: '法律依据',
+  bases: {
+    consent: '您的同意',
+    contract: '履行与您的合同所必需',
+    legal_obligation: '法律规定',
+    legitimate_interest: '合法利益',
+  },
+  retention: '保存期限',
+  recipients: '提供给',
+  nobody: '无',
+  data: '涉及的数据',
+  separateTitle: '单独同意',
+  separateIntro: '以下用途涉及敏感个人信息或向他人提供，需要您逐项单独同意。',
+  review: '查看',
+  agreed: '已同意',
+  notAgreed: '未同意',
+  save: '保存选择',
+  close: '关闭',
+  necessity: '处理的必要性',
+  impact: '对您权益的影响',
+  agree: '同意',
+  disagree: '不同意',
+  incomplete: '该告知内容不完整，因此无法在此表示同意。',
+  reopen: '隐私选择',
+  gpc: '已遵从您浏览器的全球隐私控制（GPC）信号：不会出售或共享您的数据。',
+  controller: '个人信息处理者',
+};
+
+/** Built-in strings by locale; the keys are the locales the widget resolves to. */
+export const STRINGS: Readonly<Record<string, Strings>> = { en, 'zh-CN': zhCN };
+
+/** The locales with built-in strings, for `resolveLocale`. */
+export const SUPPORTED_LOCALES: readonly string[] = Object.keys(STRINGS);
+
+/** Strings for a resolved locale; English when the locale has none. */
+export function stringsFor(locale: string): Strings {
+  return STRINGS[locale] ?? en;
+}
