@@ -377,6 +377,12 @@ describe('the rules over time', () => {
     expect(later.purposes.find((p) => p.key === 'personalized_ads')?.state.status).toBe('granted');
   });
 
+  it("C13: the widget's signal (?gpc=1, from navigator.globalPrivacyControl) is honoured like the header", async () => {
+    const exp = await experience(t.newDevice(), '?gpc=1');
+    expect(exp.gpc).toEqual({ honoured: true, optedOut: ['personalized_ads'] });
+    expect(exp.purposes.find((p) => p.key === 'personalized_ads')?.state.status).toBe('denied');
+  });
+
   it('C13: a grant made before GPC was turned on is overridden by the signal', async () => {
     const device = t.newDevice();
     const exp = await experience(device);

@@ -31,7 +31,7 @@ export const experienceRoutes = router().openapi(route, async (c) => {
   const purposes = await loadPurposes(database.db, property.id);
   let subjectId = await subjectOfDevice(database.db, property.id, key);
   let optedOut: string[] = [];
-  const gpc = c.req.header('sec-gpc') === '1';
+  const gpc = c.req.header('sec-gpc') === '1' || c.req.valid('query').gpc === '1';
   if (gpc) {
     const evidence = requestEvidence(c, true);
     ({ subjectId, optedOut } = await appendDecisionsGpc(database.db, {

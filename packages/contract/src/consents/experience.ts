@@ -53,6 +53,11 @@ export const PurposeView = z
 
 export const ExperienceQuery = z.object({
   locale: Locale.optional().openapi({ param: { name: 'locale', in: 'query' } }),
+  /** The widget's Global Privacy Control signal (`navigator.globalPrivacyControl`); same effect as `Sec-GPC: 1`. */
+  gpc: z
+    .enum(['0', '1'])
+    .optional()
+    .openapi({ param: { name: 'gpc', in: 'query' } }),
 });
 
 export const Experience = z

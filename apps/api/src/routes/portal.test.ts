@@ -1,0 +1,267 @@
+// The portal API: sign-in by emailed code, the customer's consents, one-click changes, and
+// that one customer can never act on another's data.
+import { PortalMe, Problem } from '@assent/contract';
+import { schema } from '@assent/db';
+import { desc, eq } from 'drizzle-orm';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_IDENTITY_SECRET } from '../seed/demo-property.ts';
+import { createTestApp, type TestApp } from '../testing.ts';
+import { CSRF_VALUE } from './portal.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.dispose());
+
+const json = { 'content-type': 'application/json', 'x-requested-with': CSRF_VALUE };
+
+/** Links a new device to a user with this email through identify, as the demo shop does. */
+async function linkEmail(email: string) {
+  const device = t.newDevice();
+  const now = Math.floor(t.clock.now() / 1000);
+  const tok = await new SignJWT({ email })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(`user_${email}`)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 300)
+    .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
+  const res = await t.app.request('/v1/identify', {
+    method: 'POST',
+    headers: t.widgetHeaders(device),
+    body: JSON.stringify({ token: tok }),
+  });
+  expect(res.status).toBe(200);
+  return device;
+}
+
+async function lastCode(email: string) {
+  const [mail] = await t.database.db
+    .select()
+    .from(schema.devMailbox)
+    .where(eq(schema.devMailbox.to, email))
+    .orderBy(desc(schema.devMailbox.createdAt))
+    .limit(1);
+  const code = mail?.body.match(/\b(\d{6})\b/)?.[1];
+  if (!code) throw new Error('no code mailed');
+  return code;
+}
+
+async function signIn(email: string): Promise<string> {
+  const start = await t.app.request('/portal/api/sign-in/start', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ email }),
+  });
+  expect(start.status).toBe(202);
+  const res = await t.app.request('/portal/api/sign-in/verify', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ email, code: await lastCode(email) }),
+  });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.get('set-cookie') ?? '';
+  expect(cookie).toMatch(/HttpOnly/i);
+  expect(cookie).toMatch(/SameSite=Lax/i);
+  return cookie.split(';')[0] ?? '';
+}
+
+async function me(cookie: string) {
+  const res = await t.app.request('/portal/api/me', { headers: { cookie } });
+  expect(res.status).toBe(200);
+  return PortalMe.parse(await res.json());
+}
+
+describe('sign-in', () => {
+  it('answers the same for known and unknown addresses', async () => {
+    await linkEmail('known@example.com');
+    const a = await t.app.request('/portal/api/sign-in/start', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'known@example.com' }),
+    });
+    const b = await t.app.request('/portal/api/sign-in/start', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'nobody@example.com' }),
+    });
+    expect(a.status).toBe(b.status);
+    expect(await a.text()).toBe(await b.text());
+  });
+
+  it('a code cannot be brute-forced: five wrong tries lock it, even the right code then fails', async () => {
+    const email = 'brute@example.com';
+    await t.app.request('/portal/api/sign-in/start', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email }),
+    });
+    const code = await lastCode(email);
+    const wrong = code === '000000' ? '111111' : '000000';
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await t.app.request('/portal/api/sign-in/verify', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email, code: wrong }),
+      });
+      statuses.push(r.status);
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 429]);
+    const right = await t.app.request('/portal/api/sign-in/verify', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email, code }),
+    });
+    expect(right.status).toBe(429);
+    expect(Problem.parse(await right.json()).code).toBe('too_many_attempts');
+  });
+
+  it('a code expires after 10 minutes', async () => {
+    const email = 'slow@example.com';
+    await t.app.request('/portal/api/sign-in/start', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email }),
+    });
+    const code = await lastCode(email);
+    t.clock.advanceDays(11 / 1440);
+    try {
+      const r = await t.app.request('/portal/api/sign-in/verify', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email, code }),
+      });
+      expect(Problem.parse(await r.json()).code).toBe('invalid_code');
+    } finally {
+      t.clock.advanceDays(-11 / 1440);
+    }
+  });
+
+  it('refuses state-changing calls without the CSRF header', async () => {
+    const r = await t.app.request('/portal/api/sign-in/start', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'csrf@example.com' }),
+    });
+    expect(r.status).toBe(403);
+    expect(Problem.parse(await r.json()).code).toBe('csrf_failed');
+  });
+
+  it('signing out ends the session', async () => {
+    await linkEmail('out@example.com');
+    const cookie = await signIn('out@example.com');
+    const out = await t.app.request('/portal/api/sign-out', {
+      method: 'POST',
+      headers: { ...json, cookie },
+    });
+    expect(out.status).toBe(204);
+    expect((await t.app.request('/portal/api/me', { headers: { cookie } })).status).toBe(401);
+  });
+});
+
+describe('the customer sees and changes their consents', () => {
+  it('R1/C9: shows every purpose with its state and the notice agreed to; withdraws with one call', async () => {
+    const device = await linkEmail('alice@example.com');
+    const exp = (await (
+      await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) })
+    ).json()) as {
+      purposes: { key: string; notice: { id: string; hash: string } }[];
+    };
+    const analytics = exp.purposes.find((p) => p.key === 'analytics');
+    await t.app.request('/v1/consents', {
+      method: 'POST',
+      headers: t.widgetHeaders(device),
+      body: JSON.stringify({
+        decisions: [
+          {
+            purpose: 'analytics',
+            decision: 'granted',
+            noticeId: analytics?.notice.id,
+            noticeHash: analytics?.notice.hash,
+          },
+        ],
+        source: 'preferences',
+        surface: 'preferences_save',
+        locale: 'en',
+      }),
+    });
+    const cookie = await signIn('alice@example.com');
+    const before = await me(cookie);
+    expect(before.properties).toHaveLength(1);
+    const [prop] = before.properties;
+    const a = prop?.purposes.find((p) => p.key === 'analytics');
+    expect(a?.state).toMatchObject({ status: 'granted', effective: true });
+    expect(a?.agreedNotice?.hash).toBe(analytics?.notice.hash);
+    expect(a?.source).toBe('preferences');
+    expect(prop?.purposes.find((p) => p.key === 'marketing_email')?.state.status).toBe('unset');
+
+    const res = await t.app.request('/portal/api/consents', {
+      method: 'POST',
+      headers: { ...json, cookie },
+      body: JSON.stringify({
+        propertyId: prop?.property.id,
+        purpose: 'analytics',
+        decision: 'withdrawn',
+      }),
+    });
+    expect(res.status).toBe(201);
+    const after = await me(cookie);
+    expect(after.properties[0]?.purposes.find((p) => p.key === 'analytics')?.state.status).toBe(
+      'withdrawn',
+    );
+    // The widget on the customer's device sees the same state.
+    const widget = (await (
+      await t.app.request('/v1/consents', { headers: t.widgetHeaders(device) })
+    ).json()) as {
+      consents: Record<string, { status: string }>;
+    };
+    expect(widget.consents.analytics?.status).toBe('withdrawn');
+  });
+
+  it('C5: the portal grants a separate-consent purpose only through its own dialog', async () => {
+    await linkEmail('bob@example.com');
+    const cookie = await signIn('bob@example.com');
+    const propertyId = (await me(cookie)).properties[0]?.property.id;
+    const plain = await t.app.request('/portal/api/consents', {
+      method: 'POST',
+      headers: { ...json, cookie },
+      body: JSON.stringify({ propertyId, purpose: 'face_login', decision: 'granted' }),
+    });
+    expect(plain.status).toBe(422);
+    expect(Problem.parse(await plain.json()).code).toBe('separate_consent_required');
+    const dialog = await t.app.request('/portal/api/consents', {
+      method: 'POST',
+      headers: { ...json, cookie },
+      body: JSON.stringify({
+        propertyId,
+        purpose: 'face_login',
+        decision: 'granted',
+        surface: 'separate_dialog',
+      }),
+    });
+    expect(dialog.status).toBe(201);
+  });
+
+  it("one customer can never read or change another's consents", async () => {
+    await linkEmail('carol@example.com');
+    const carol = await signIn('carol@example.com');
+    // Dave is signed in but unknown to any property: he sees nothing...
+    const dave = await signIn('dave@example.com');
+    expect((await me(dave)).properties).toEqual([]);
+    // ...and cannot act on Carol's property even knowing its id.
+    const propertyId = (await me(carol)).properties[0]?.property.id;
+    const res = await t.app.request('/portal/api/consents', {
+      method: 'POST',
+      headers: { ...json, cookie: dave },
+      body: JSON.stringify({ propertyId, purpose: 'analytics', decision: 'granted' }),
+    });
+    expect(res.status).toBe(404);
+    expect(
+      (await me(carol)).properties[0]?.purposes.find((p) => p.key === 'analytics')?.state.status,
+    ).toBe('unset');
+    // Without a session: 401.
+    expect((await t.app.request('/portal/api/me')).status).toBe(401);
+  });
+});

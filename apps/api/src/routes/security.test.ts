@@ -1,0 +1,187 @@
+// Security of the public routes: keys, origins, devices and identity tokens. Nobody reads or
+// changes another subject's consents by guessing an id.
+import { Experience, IdentifyOutput, Problem } from '@assent/contract';
+import { schema } from '@assent/db';
+import { eq } from 'drizzle-orm';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_IDENTITY_SECRET } from '../seed/demo-property.ts';
+import { createTestApp, type TestApp } from '../testing.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.dispose());
+
+async function token(
+  claims: { sub: string; email?: string },
+  opts: { secret?: string; ttl?: number } = {},
+) {
+  const now = Math.floor(t.clock.now() / 1000);
+  return new SignJWT(claims.email ? { email: claims.email } : {})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub)
+    .setIssuedAt(now)
+    .setExpirationTime(now + (opts.ttl ?? 300))
+    .sign(new TextEncoder().encode(opts.secret ?? DEMO_IDENTITY_SECRET));
+}
+
+async function grantAnalytics(device: string) {
+  const exp = Experience.parse(
+    await (await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) })).json(),
+  );
+  const a = exp.purposes.find((p) => p.key === 'analytics');
+  const res = await t.app.request('/v1/consents', {
+    method: 'POST',
+    headers: t.widgetHeaders(device),
+    body: JSON.stringify({
+      decisions: [
+        {
+          purpose: 'analytics',
+          decision: 'granted',
+          noticeId: a?.notice.id,
+          noticeHash: a?.notice.hash,
+        },
+      ],
+      source: 'preferences',
+      surface: 'preferences_save',
+      locale: 'en',
+    }),
+  });
+  expect(res.status).toBe(201);
+}
+
+async function analyticsStatus(device: string) {
+  const res = await t.app.request('/v1/consents', { headers: t.widgetHeaders(device) });
+  const body = (await res.json()) as { consents: Record<string, { status: string }> };
+  return body.consents.analytics?.status;
+}
+
+describe('publishable key and origin', () => {
+  it('refuses a missing or unknown key with 401 problem+json', async () => {
+    const none = await t.app.request('/v1/experience', {
+      headers: { 'x-assent-device': t.newDevice() },
+    });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+    const wrong = await t.app.request('/v1/experience', {
+      headers: t.widgetHeaders(t.newDevice(), { 'x-assent-key': 'pk_nope_123456' }),
+    });
+    expect(Problem.parse(await wrong.json()).code).toBe('unauthorized');
+  });
+
+  it('refuses an origin that is not on the property allow-list, without a CORS grant', async () => {
+    const res = await t.app.request('/v1/experience', {
+      headers: t.widgetHeaders(t.newDevice(), { origin: 'https://evil.example' }),
+    });
+    expect(res.status).toBe(403);
+    expect(Problem.parse(await res.json()).code).toBe('origin_not_allowed');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('grants CORS to an allowed origin only, never with credentials or a wildcard', async () => {
+    const res = await t.app.request('/v1/experience', { headers: t.widgetHeaders(t.newDevice()) });
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it('refuses a device id that is too short to be random', async () => {
+    const res = await t.app.request('/v1/experience', { headers: t.widgetHeaders('abc') });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('devices are isolated', () => {
+  it("one device never sees or changes another device's consents", async () => {
+    const a = t.newDevice();
+    const b = t.newDevice();
+    await grantAnalytics(a);
+    expect(await analyticsStatus(a)).toBe('granted');
+    expect(await analyticsStatus(b)).toBe('unset');
+    // Device ids are stored only as hashes: the raw id is not in the database.
+    const rows = await t.database.db.select().from(schema.devices);
+    expect(rows.some((r) => r.id === a)).toBe(false);
+  });
+});
+
+describe('POST /v1/identify', () => {
+  it('refuses a token signed with another secret, an expired one, and one living over 10 minutes', async () => {
+    const device = t.newDevice();
+    const call = async (tok: string) =>
+      t.app.request('/v1/identify', {
+        method: 'POST',
+        headers: t.widgetHeaders(device),
+        body: JSON.stringify({ token: tok }),
+      });
+    const forged = await call(await token({ sub: 'user_1' }, { secret: 'x'.repeat(40) }));
+    expect(forged.status).toBe(401);
+    expect(Problem.parse(await forged.json()).code).toBe('invalid_token');
+    const expired = await token({ sub: 'user_1' });
+    t.clock.advanceDays(1);
+    try {
+      expect((await call(expired)).status).toBe(401);
+    } finally {
+      t.clock.advanceDays(-1);
+    }
+    expect((await call(await token({ sub: 'user_1' }, { ttl: 3600 }))).status).toBe(401);
+    const unsigned = `${btoa(JSON.stringify({ alg: 'none' }))}.${btoa(JSON.stringify({ sub: 'user_1' }))}.`;
+    expect((await call(unsigned)).status).toBe(401);
+  });
+
+  it('merges the anonymous device history into the user; a second device of that user sees it', async () => {
+    const phone = t.newDevice();
+    await grantAnalytics(phone);
+    const res = await t.app.request('/v1/identify', {
+      method: 'POST',
+      headers: t.widgetHeaders(phone),
+      body: JSON.stringify({
+        token: await token({ sub: 'user_merge', email: 'Merge@Example.com' }),
+      }),
+    });
+    expect(res.status).toBe(200);
+    const out = IdentifyOutput.parse(await res.json());
+    expect(out.merged).toBe(true);
+    const laptop = t.newDevice();
+    expect(await analyticsStatus(laptop)).toBe('unset');
+    await t.app.request('/v1/identify', {
+      method: 'POST',
+      headers: t.widgetHeaders(laptop),
+      body: JSON.stringify({ token: await token({ sub: 'user_merge' }) }),
+    });
+    expect(await analyticsStatus(laptop)).toBe('granted');
+    const [user] = await t.database.db
+      .select()
+      .from(schema.subjects)
+      .where(eq(schema.subjects.id, out.subjectId));
+    expect(user?.email).toBe('merge@example.com');
+  });
+});
+
+describe('errors', () => {
+  it('unknown routes answer 404 problem+json', async () => {
+    const res = await t.app.request('/v1/nothing-here', {
+      headers: t.widgetHeaders(t.newDevice()),
+    });
+    expect(res.status).toBe(404);
+    expect(Problem.parse(await res.json()).code).toBe('not_found');
+  });
+
+  it('serves an OpenAPI 3.1 document that lists every public and portal route', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const path of [
+      '/v1/experience',
+      '/v1/consents',
+      '/v1/identify',
+      '/portal/api/me',
+      '/portal/api/consents',
+      '/portal/api/sign-in/start',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+  });
+});
