@@ -3,6 +3,7 @@
 // UPDATE/DELETE, see drizzle/0001_append_only.sql) and consent state is their projection.
 import { sql } from 'drizzle-orm';
 import {
+  bigserial,
   boolean,
   index,
   integer,
@@ -225,3 +226,31 @@ export const devMailbox = pgTable('dev_mailbox', {
   body: text('body').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
+
+/**
+ * Audit log: who read or changed which personal data, when, from where (procedure §2.3;
+ * PIPL 56). Append-only (the database refuses UPDATE/DELETE) and hash-chained: each row's
+ * `hash` covers its content and the previous row's hash, so an edit behind the app's back
+ * breaks the chain at that row. Kept at least 3 years (nothing deletes it).
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    id: text('id').notNull().unique(),
+    at: ts('at').notNull(),
+    /** `staff` | `job` | `subject` | `provider` | `system` */
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    /** Dotted verb, e.g. `subject.read`, `consent.export`, `staff.sign_in`, `key.rotate`. */
+    action: text('action').notNull(),
+    subjectId: text('subject_id'),
+    /** What was touched, e.g. a table/field list or a request id; never the personal data itself. */
+    target: text('target'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    ip: text('ip'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_events_subject').on(t.subjectId), index('audit_events_at').on(t.at)],
+);
