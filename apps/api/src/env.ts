@@ -1,12 +1,15 @@
 // Configuration, parsed once at start-up with zod and failing closed. Nothing else reads process.env.
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Postgres connection string; when unset Assent runs on embedded PGlite. */
   DATABASE_URL: z.string().url().optional(),
-  /** PGlite data folder for the embedded default. */
-  ASSENT_DATA_DIR: z.string().default('.assent/data'),
+  /** PGlite data folder for the embedded default (default: `.assent/data` at the repository root). */
+  ASSENT_DATA_DIR: z
+    .string()
+    .default(fileURLToPath(new URL('../../../.assent/data', import.meta.url))),
   PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
   HOST: z.string().default('127.0.0.1'),
   /** Public URL of this API (used in links and printed at start). */
