@@ -3,10 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { createDb } from '@assent/db';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { applyPropertyConfig } from './domain/property-config.ts';
 import type { Config } from './env.ts';
 import { devMailer } from './mailer.ts';
-import { demoPropertyConfig } from './seed/demo-property.ts';
+import { seedDemo } from './seed/seed-demo.ts';
 
 export interface RunningApi {
   url: string;

@@ -2,17 +2,17 @@
 // DATABASE_URL is set), with a clock the test moves.
 import { createTestDb } from '@assent/db/testing';
 import { createApp } from './app.ts';
-import { applyPropertyConfig } from './domain/property-config.ts';
 import { loadConfig } from './env.ts';
 import { devMailer } from './mailer.ts';
-import { DEMO_PUBLISHABLE_KEY, demoPropertyConfig } from './seed/demo-property.ts';
+import { DEMO_PUBLISHABLE_KEY } from './seed/demo-property.ts';
+import { seedDemo } from './seed/seed-demo.ts';
 
 export const TEST_ORIGIN = 'https://shop.example';
 
 /** Builds the app with the demo property seeded and a movable clock starting at 2026-01-01. */
 export async function createTestApp() {
   const database = await createTestDb();
-  const propertyId = await applyPropertyConfig(database.db, demoPropertyConfig([TEST_ORIGIN]));
+  const propertyId = await seedDemo(database, [TEST_ORIGIN]);
   let now = Date.parse('2026-01-01T00:00:00Z');
   const config = loadConfig({ NODE_ENV: 'test', ASSENT_PUBLIC_URL: 'http://localhost:4000' });
   const app = createApp(

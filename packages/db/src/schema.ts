@@ -33,6 +33,21 @@ export const properties = pgTable('properties', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
+/** Secret API keys of a property for the product's backend; only a SHA-256 of each key is kept. */
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  propertyId: text('property_id')
+    .notNull()
+    .references(() => properties.id),
+  /** SHA-256 hex of the full key (`sk_…`). */
+  keyHash: text('key_hash').notNull().unique(),
+  /** First characters of the key, to recognise it in lists. */
+  prefix: text('prefix').notNull(),
+  name: text('name').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  revokedAt: ts('revoked_at'),
+});
+
 /** Why data is processed; one row per property × key. */
 export const purposes = pgTable(
   'purposes',

@@ -3,6 +3,8 @@
 import type { PropertyConfigInput } from '../domain/property-config.ts';
 
 export const DEMO_PUBLISHABLE_KEY = 'pk_demo_shop';
+/** Public development secret key for the demo's backend calls; real keys come from `pnpm assent`. */
+export const DEMO_SECRET_KEY = 'sk_demo_shop_development_only_000000000001';
 /** Public development secret; a real property's secret is generated and kept out of code. */
 export const DEMO_IDENTITY_SECRET = 'demo-identity-secret-not-for-production-0001';
 

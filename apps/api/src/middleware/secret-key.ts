@@ -1,0 +1,35 @@
+// Server routes (the product's backend): authenticate with a property's secret key.
+import { createHash } from 'node:crypto';
+import { schema } from '@assent/db';
+import { and, eq, isNull } from 'drizzle-orm';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../context.ts';
+import { propertyById } from '../domain/properties.ts';
+import { ApiError } from '../errors.ts';
+
+/** SHA-256 hex of a secret key, as stored. */
+export function secretKeyHash(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/**
+ * Requires `Authorization: Bearer sk_…` naming a live (not revoked) secret key and exposes
+ * its property as `c.get('property')`. Secret keys never belong in browser code.
+ * @throws ApiError `unauthorized` (401) for a missing, unknown or revoked key.
+ */
+export function secretKeyAuth() {
+  return createMiddleware<AppEnv>(async function secretKeyAuth(c, next) {
+    const header = c.req.header('authorization') ?? '';
+    const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!key.startsWith('sk_')) throw new ApiError('unauthorized', 'Send Authorization: Bearer <secret key>.');
+    const { db } = c.get('deps').database;
+    const [row] = await db
+      .select({ propertyId: schema.apiKeys.propertyId })
+      .from(schema.apiKeys)
+      .where(and(eq(schema.apiKeys.keyHash, secretKeyHash(key)), isNull(schema.apiKeys.revokedAt)));
+    const property = row ? await propertyById(db, row.propertyId) : null;
+    if (!property) throw new ApiError('unauthorized', 'Unknown or revoked secret key.');
+    c.set('property', property);
+    await next();
+  });
+}

@@ -1,0 +1,21 @@
+// Seeds the demo property and its development secret key (idempotent).
+import { type Database, newId, schema } from '@assent/db';
+import { applyPropertyConfig } from '../domain/property-config.ts';
+import { secretKeyHash } from '../middleware/secret-key.ts';
+import { DEMO_SECRET_KEY, demoPropertyConfig } from './demo-property.ts';
+
+/** Applies the demo property config with `origins` allowed, and its demo secret key. @returns the property id */
+export async function seedDemo(database: Database, origins: string[]): Promise<string> {
+  const propertyId = await applyPropertyConfig(database.db, demoPropertyConfig(origins));
+  await database.db
+    .insert(schema.apiKeys)
+    .values({
+      id: newId('key'),
+      propertyId,
+      keyHash: secretKeyHash(DEMO_SECRET_KEY),
+      prefix: DEMO_SECRET_KEY.slice(0, 12),
+      name: 'demo (development only)',
+    })
+    .onConflictDoNothing();
+  return propertyId;
+}
