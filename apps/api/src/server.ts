@@ -26,8 +26,7 @@ export async function startApi(
 ): Promise<RunningApi> {
   const log = options.log ?? console.log;
   const database = await createDb({ url: config.databaseUrl, dataDir: config.dataDir });
-  if (config.seedDemo)
-    await applyPropertyConfig(database.db, demoPropertyConfig(options.demoOrigins ?? []));
+  if (config.seedDemo) await seedDemo(database, options.demoOrigins ?? []);
   if (config.production && config.devMailbox)
     throw new Error('the dev mailbox cannot run in production');
   const app = createApp(

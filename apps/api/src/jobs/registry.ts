@@ -19,6 +19,8 @@ export interface JobDefinition<P = Record<string, unknown>> {
 export const jobs: JobDefinition[] = [];
 
 /** Typed helper for declaring a job. */
-export function defineJob<P extends Record<string, unknown>>(job: JobDefinition<P>): JobDefinition<P> {
+export function defineJob<P extends Record<string, unknown>>(
+  job: JobDefinition<P>,
+): JobDefinition<P> {
   return job;
 }

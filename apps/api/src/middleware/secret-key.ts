@@ -21,7 +21,8 @@ export function secretKeyAuth() {
   return createMiddleware<AppEnv>(async function secretKeyAuth(c, next) {
     const header = c.req.header('authorization') ?? '';
     const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!key.startsWith('sk_')) throw new ApiError('unauthorized', 'Send Authorization: Bearer <secret key>.');
+    if (!key.startsWith('sk_'))
+      throw new ApiError('unauthorized', 'Send Authorization: Bearer <secret key>.');
     const { db } = c.get('deps').database;
     const [row] = await db
       .select({ propertyId: schema.apiKeys.propertyId })
