@@ -1,13 +1,13 @@
 // createDb(): one code path for both backends. With a DATABASE_URL we speak to Postgres;
-// without one we start embedded PGlite behind a local Postgres wire-protocol socket, so
+// without one we start embedded PGlite behind a local Postgres wire-protocol server, so
 // postgres.js (and later the job queue) use it exactly as they use a real server.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { servePglite } from './pglite-server.ts';
 import * as schema from './schema.ts';
 
 export type Db = PostgresJsDatabase<typeof schema>;
@@ -51,16 +51,10 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Database>
     const dataDir = options.dataDir ?? 'memory://';
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
     const pglite = await PGlite.create(dataDir);
-    const server = new PGLiteSocketServer({
-      db: pglite,
-      host: '127.0.0.1',
-      port: 0,
-      maxConnections: 32,
-    });
-    await server.start();
-    url = `postgres://postgres@${server.getServerConn()}/postgres`;
+    const server = await servePglite(pglite);
+    url = server.url;
     stopEmbedded = async () => {
-      await server.stop();
+      await server.close();
       await pglite.close();
     };
   }
