@@ -1,26 +1,48 @@
-// Wires the widget in a browser: storage, device id, locale, core, UI, script gating, window
-// events. Everything DOM-related starts here, at call time, never at import.
+// Wires the widget in a browser: Consent Mode default, storage, cookies, device id, locale,
+// core, UI, script gating, window events. Everything DOM-related starts here, at call time,
+// never at import (SSR-safe).
 import type { Experience } from '@assent/contract/types';
 import type { FetchLike } from './core/client.ts';
 import { type ConsentCore, createCore } from './core/consent-core.ts';
+import { type ConsentModeMap, createConsentMode, type DataLayerHost } from './core/consent-mode.ts';
+import { cleanCookies, registrableDomain, writeStateCookie } from './core/cookies.ts';
 import { deviceId, documentCookies } from './core/device.ts';
+import type { ConsentMap } from './core/emitter.ts';
 import { activateScripts } from './core/gate.ts';
 import { resolveLocale } from './core/locale.ts';
 import { type KeyValueStorage, safeStorage } from './core/storage.ts';
 import { type AssentApi, createPublicApi } from './public-api.ts';
 import { createUiController } from './ui/controller.ts';
-import { mountUi } from './ui/mount.tsx';
-import { SUPPORTED_LOCALES, stringsFor } from './ui/strings.ts';
+import { mountUi } from './ui/mount.ts';
+import { type StringOverrides, SUPPORTED_LOCALES, stringsFor } from './ui/strings.ts';
 
 export interface AssentConfig {
   /** The property's publishable key (`pk_…`). */
   property: string;
-  /** API origin, e.g. `http://localhost:4000`. */
+  /** API origin, e.g. `https://consent.example.com`. */
   api: string;
   /** Preferred locale; else `<html lang>`, then the browser's languages; `xx-YY → xx → en`. */
   locale?: string | undefined;
   /** Render the built-in UI (default true); false for a headless integration. */
   ui?: boolean;
+  /** Add or override strings per locale; a locale added here becomes selectable. */
+  strings?: StringOverrides;
+  /** Colour scheme (default `light`); `system` follows the device. */
+  theme?: 'light' | 'dark' | 'system';
+  /** Text direction; default `rtl` for Arabic, Hebrew, Persian, Urdu…, else `ltr`. */
+  dir?: 'ltr' | 'rtl';
+  /** Show the "Privacy choices" re-open button (default true); false when the page has its own link calling `show('preferences')`. */
+  reopen?: boolean;
+  /** CSP nonce for activated gated scripts (and the style fallback); default: the widget script's own nonce. */
+  nonce?: string | undefined;
+  /** Google Consent Mode v2: purpose key → consent types, e.g. `{ analytics: ['analytics_storage'] }`. */
+  consentMode?: ConsentModeMap;
+  /** Cookies to delete while a purpose is not granted: purpose key → name patterns (`_ga*`). */
+  cookies?: Record<string, string[]>;
+  /** Cookie Domain; default the registrable domain (public-suffix aware); false for host-only. */
+  cookieDomain?: string | false;
+  /** The API runs on the product's own site and sets the device cookie itself: send credentials. */
+  serverCookie?: boolean;
   fetch?: FetchLike;
   storage?: KeyValueStorage;
 }
@@ -30,6 +52,8 @@ export interface Assent {
   api: AssentApi;
   core: ConsentCore;
 }
+
+const RTL = /^(ar|he|fa|ur|ps|yi|dv|ckb)\b/;
 
 function whenBody(fn: () => void): void {
   if (document.body) fn();
@@ -41,43 +65,78 @@ function isDue(exp: Experience | null): boolean {
 }
 
 /**
- * Starts the widget in the current page: loads the experience, shows the banner when
- * something is due, activates gated scripts, and dispatches `assent:ready` / `assent:change`
- * on `window` (detail: the consent map). Browser only.
+ * Starts the widget in the current page: pushes the Consent Mode default (all denied) at
+ * once, loads the experience, shows the banner when something is due, activates gated
+ * scripts and iframes (also ones added later), and dispatches `assent:ready`,
+ * `assent:change` (detail: the consent map), `assent:shown` (the surface) and `assent:error`
+ * on `window`. Browser only.
  * @returns the public API (not installed on `window`; see `installGlobal`)
  */
 export function startAssent(config: AssentConfig): Assent {
+  performance.mark?.('assent:start');
+  const consentMode =
+    config.consentMode && createConsentMode(window as DataLayerHost, config.consentMode);
+  consentMode?.setDefault();
   const storage = config.storage ?? safeStorage();
   const nav = typeof navigator === 'undefined' ? undefined : navigator;
   const locale = resolveLocale(
     [config.locale, document.documentElement.lang, ...(nav?.languages ?? []), nav?.language],
-    SUPPORTED_LOCALES,
+    [...SUPPORTED_LOCALES, ...Object.keys(config.strings ?? {})],
   );
-  const gpc = (nav as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl;
+  const jar = documentCookies();
+  const domain =
+    config.cookieDomain === false
+      ? undefined
+      : (config.cookieDomain ?? (jar && registrableDomain(location.hostname, jar)));
   const core = createCore({
     api: config.api,
     publishableKey: config.property,
     locale,
-    device: deviceId(storage, documentCookies()),
+    device: deviceId(storage, jar, domain),
     storage,
     fetch: config.fetch ?? ((url, init) => fetch(url, init)),
-    gpc: gpc === true,
+    gpc: (nav as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true,
+    credentials: config.serverCookie ?? false,
   });
   const ui = createUiController(core.events);
   const api = createPublicApi(core, ui);
+  const gate = () => activateScripts(document, core.has, config.nonce);
+  const apply = (consent: ConsentMap) => {
+    // Consent Mode first: a tag activated by the gate must already see the update.
+    consentMode?.update(consent);
+    gate();
+    if (!jar) return;
+    writeStateCookie(jar, consent, domain);
+    if (config.cookies) cleanCookies(jar, consent, config.cookies, domain);
+  };
 
-  const gate = () => activateScripts(document, core.has);
-  for (const name of ['ready', 'change'] as const) {
+  for (const name of ['ready', 'change', 'shown', 'error'] as const) {
     core.events.on(name, (detail) => {
-      gate();
+      if (name === 'ready' || name === 'change') apply(detail as ConsentMap);
       window.dispatchEvent(new CustomEvent(`assent:${name}`, { detail }));
     });
   }
   core.events.on('error', (err) => console.warn('[assent]', err.message));
-  whenBody(gate);
-  window.addEventListener('online', () => void core.flush());
+  // Gated elements added after load (single-page apps) are activated as they arrive.
+  core.events.on('ready', () =>
+    new MutationObserver(gate).observe(document.documentElement, {
+      childList: true,
+      subtree: true,
+    }),
+  );
+  window.addEventListener('online', () => void core.flush(true));
 
-  if (config.ui !== false) whenBody(() => mountUi(core, ui, stringsFor(locale)));
+  if (config.ui !== false) {
+    whenBody(() =>
+      mountUi(core, ui, {
+        t: stringsFor(locale, config.strings),
+        dir: config.dir ?? (RTL.test(locale) ? 'rtl' : 'ltr'),
+        theme: config.theme ?? 'light',
+        reopen: config.reopen !== false,
+        nonce: config.nonce,
+      }),
+    );
+  }
   void core.load().then((exp) => {
     if (isDue(exp)) ui.set({ banner: true });
   });

@@ -1,27 +1,31 @@
 // @assent/sdk: the consent widget's public surface for bundlers (the script build adds
-// auto-start from its <script> tag; see embed.ts).
+// auto-start from its <script> tag; see embed.ts). Importing it touches no DOM (SSR-safe).
+import { type AssentConfig, startAssent } from './boot.ts';
+import { type AssentApi, type AssentWindow, installGlobal } from './public-api.ts';
+
 export { type Assent, type AssentConfig, startAssent } from './boot.ts';
-export { ApiError, type Client, createClient, type FetchLike } from './core/client.ts';
 export {
-  type ConsentCore,
-  type CoreOptions,
-  createCore,
-  type Origin,
-} from './core/consent-core.ts';
-export {
-  acceptAllDrafts,
-  bannerScope,
-  type DecisionDraft,
-  isEffective,
-  preferencesDrafts,
-  rejectAllDrafts,
-  separateDraft,
-  separateNoticeProblems,
-  withdrawDraft,
-} from './core/decisions.ts';
-export type { AssentEventName, AssentEvents, ConsentMap, Surface } from './core/emitter.ts';
+  type ConsentModeMap,
+  type ConsentType,
+  consentTypes,
+  createConsentMode,
+} from './core/consent-mode.ts';
+export { cleanCookies, registrableDomain, writeStateCookie } from './core/cookies.ts';
 export { activateScripts } from './core/gate.ts';
-export { resolveLocale } from './core/locale.ts';
-export { type KeyValueStorage, memoryStorage, safeStorage } from './core/storage.ts';
+export * from './core.ts';
 export { type AssentApi, type AssentWindow, createPublicApi, installGlobal } from './public-api.ts';
-export { STRINGS, type Strings, SUPPORTED_LOCALES } from './ui/strings.ts';
+export { STRINGS, type StringOverrides, type Strings, SUPPORTED_LOCALES } from './ui/strings.ts';
+
+/**
+ * Starts the widget with `config` and installs it as `window.assent` (running calls queued
+ * there before). Once per page: a second call returns the running widget's API unchanged.
+ * Browser only; call it from client-side code (e.g. a `useEffect`).
+ * @example const assent = init({ property: 'pk_live_…', api: 'https://consent.example.com' });
+ */
+export function init(config: AssentConfig): AssentApi {
+  const win = window as unknown as AssentWindow;
+  if (win.assent && !Array.isArray(win.assent)) return win.assent;
+  const { api } = startAssent(config);
+  installGlobal(win, api);
+  return api;
+}

@@ -13,8 +13,11 @@ export interface AssentApi {
   on: Emitter['on'];
   /** Effective consent per purpose key (necessary purposes are true). */
   getConsent(): ConsentMap;
-  /** True only when `purpose` is effectively granted now. */
-  has(purpose: string): boolean;
+  /**
+   * True only when `expr` holds now: one purpose key, or keys with and / or / not and
+   * parentheses (`'analytics and not personalized_ads'`). Malformed → false.
+   */
+  has(expr: string): boolean;
   /** Opens the banner or the preferences dialog. */
   show(layer: 'banner' | 'preferences'): void;
   /**

@@ -40,6 +40,12 @@ export interface ClientOptions {
   /** `navigator.globalPrivacyControl === true`. */
   gpc: boolean;
   fetch: FetchLike;
+  /**
+   * Send and accept cookies (`credentials: 'include'`): for an API on the product's own site
+   * that sets the device cookie itself (server-set cookies outlive Safari's 7-day cap on
+   * script-written ones). Default false (`omit`).
+   */
+  credentials?: boolean;
   /** Give up on a call after this many ms (answered as a retryable `ApiError`); default 10 000. */
   timeoutMs?: number;
 }
@@ -75,7 +81,7 @@ export function createClient(opts: ClientOptions): Client {
     try {
       res = await opts.fetch(`${base}${path}`, {
         ...init,
-        credentials: 'omit',
+        credentials: opts.credentials ? 'include' : 'omit',
         signal: abort.signal,
       });
       body = await res.json().catch(() => null);

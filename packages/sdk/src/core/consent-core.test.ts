@@ -312,3 +312,37 @@ describe('createCore: identify', () => {
     ]);
   });
 });
+
+describe('createCore: decisions during a flush', () => {
+  it('a decision made while an earlier one is in flight is sent right after it, in order', async () => {
+    const { core, api } = setup();
+    await core.load();
+    const exp = core.experience();
+    if (!exp) throw new Error('no experience');
+    const first = core.decide(acceptAllDrafts(exp, core.states(), NOW), {
+      source: 'banner',
+      surface: 'banner_accept_all',
+    });
+    const second = core.decide([{ purpose: 'analytics', decision: 'withdrawn' }], {
+      source: 'preferences',
+      surface: 'api_withdraw',
+    });
+    await Promise.all([first, second]);
+    const posts = api.calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.body?.surface)).toEqual(['banner_accept_all', 'api_withdraw']);
+    expect(api.consents.analytics?.status).toBe('withdrawn');
+    expect(core.has('analytics')).toBe(false);
+  });
+});
+
+describe('createCore: has() expressions', () => {
+  it('evaluates and / or / not over effective consent; malformed is false', async () => {
+    const { core } = setup();
+    await core.load();
+    await core.decide([{ purpose: 'analytics', decision: 'granted' }], banner);
+    expect(core.has('analytics and not ads')).toBe(true);
+    expect(core.has('analytics and ads')).toBe(false);
+    expect(core.has('ads or cart')).toBe(true);
+    expect(core.has('analytics and (')).toBe(false);
+  });
+});

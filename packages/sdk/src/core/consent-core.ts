@@ -10,6 +10,7 @@ import { checkDecisions } from '@assent/policy';
 import { type Client, createClient, type FetchLike } from './client.ts';
 import { type DecisionDraft, isEffective, localView, type StateMap, toRule } from './decisions.ts';
 import { type ConsentMap, createEmitter, type Emitter } from './emitter.ts';
+import { evaluate } from './expression.ts';
 import { uuid } from './ids.ts';
 import { createQueue, type DecisionQueue } from './queue.ts';
 import { type KeyValueStorage, readJson, writeJson } from './storage.ts';
@@ -34,6 +35,8 @@ export interface CoreOptions {
   fetch: FetchLike;
   /** `navigator.globalPrivacyControl === true` (C13). */
   gpc?: boolean;
+  /** Send cookies to the API (`credentials: 'include'`), for an API that sets the device cookie itself. */
+  credentials?: boolean;
   /** Clock, epoch ms; injectable for tests. */
   now?: () => number;
   /** Timer for retries; injectable for tests. Default `setTimeout`. */
@@ -56,12 +59,17 @@ export interface ConsentCore {
   states(): StateMap;
   /** Effective consent per purpose (necessary purposes are true). */
   consent(): ConsentMap;
-  has(purpose: string): boolean;
+  /**
+   * True when `expr` holds now: a purpose key (`analytics`) or keys combined with and / or /
+   * not and parentheses (`analytics and not personalized_ads`); malformed → false.
+   */
+  has(expr: string): boolean;
   /** Subscribes to any state change (for the UI); returns the unsubscribe function. */
   subscribe(fn: () => void): () => void;
   load(): Promise<Experience | null>;
   decide(drafts: readonly DecisionDraft[], origin: Origin): Promise<void>;
-  flush(): Promise<void>;
+  /** Sends queued decisions; `force` ignores the backoff (e.g. on the browser's `online` event). */
+  flush(force?: boolean): Promise<void>;
   identify(token: string): Promise<IdentifyOutputBody>;
 }
 
@@ -80,6 +88,7 @@ export function createCore(opts: CoreOptions): ConsentCore {
     device: opts.device,
     gpc: opts.gpc ?? false,
     fetch: opts.fetch,
+    credentials: opts.credentials ?? false,
   });
   const queue: DecisionQueue = createQueue(opts.storage);
   const subscribers = new Set<() => void>();
@@ -87,7 +96,7 @@ export function createCore(opts: CoreOptions): ConsentCore {
   let server: Record<string, ConsentStateView> = {};
   let view: Record<string, ConsentStateView> = {};
   let ready = false;
-  let flushing: Promise<void> | null = null;
+  let flushing: Promise<void> = Promise.resolve();
   let retryArmed = false;
 
   const consent = (): ConsentMap => {
@@ -114,8 +123,8 @@ export function createCore(opts: CoreOptions): ConsentCore {
     if (ready && (force || JSON.stringify(after) !== before)) events.emit('change', after);
   }
 
-  async function flushOnce(): Promise<void> {
-    const result = await queue.flush(client.record, now());
+  async function flushOnce(force: boolean): Promise<void> {
+    const result = await queue.flush(client.record, now(), force);
     for (const { output } of result.sent) Object.assign(server, output.consents);
     for (const { batch, error } of result.dropped) {
       // Refused for good. Keep its refusals locally (never re-grant by reverting); its grants
@@ -133,14 +142,9 @@ export function createCore(opts: CoreOptions): ConsentCore {
     }
   }
 
-  function flush(): Promise<void> {
-    if (!flushing) {
-      flushing = flushOnce()
-        .catch(fail)
-        .finally(() => {
-          flushing = null;
-        });
-    }
+  /** Flushes run one after another, so a decision made during a flush is sent right after it. */
+  function flush(force = false): Promise<void> {
+    flushing = flushing.then(() => flushOnce(force)).catch(fail);
     return flushing;
   }
 
@@ -208,7 +212,10 @@ export function createCore(opts: CoreOptions): ConsentCore {
     experience: () => experience,
     states: () => view,
     consent,
-    has: (purpose) => consent()[purpose] === true,
+    has(expr) {
+      const map = consent();
+      return evaluate(expr, (key) => map[key] === true);
+    },
     subscribe(fn) {
       subscribers.add(fn);
       return () => {

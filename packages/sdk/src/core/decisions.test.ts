@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { shopExperience } from '../test/fixtures.ts';
 import {
   acceptAllDrafts,
+  bannerScope,
   isEffective,
   localView,
   preferencesDrafts,
@@ -140,5 +141,21 @@ describe('isEffective and localView', () => {
     const g = localView(face, 'granted', NOW);
     expect(g.expiresAt).toBe(new Date(NOW + 180 * 86_400_000).toISOString());
     expect(localView(face, 'denied', NOW)).toMatchObject({ effective: false, expiresAt: null });
+  });
+});
+
+describe('bannerScope: re-confirmation', () => {
+  it('C10: when only re-confirmation is due, the banner covers just the due purposes', () => {
+    const exp = shopExperience({
+      analytics: { status: 'granted', effective: true, decidedAt: null, expiresAt: null },
+      ads: { status: 'denied', effective: false, decidedAt: null, expiresAt: null },
+    });
+    const due = { ...exp, ask: { ...exp.ask, banner: false, reconfirm: ['analytics'] } };
+    expect(bannerScope(due, {}, 0).map((p) => p.key)).toEqual(['analytics']);
+    // "Accept all" on a re-confirmation banner never grants the earlier refusal.
+    const states = Object.fromEntries(due.purposes.map((p) => [p.key, p.state]));
+    expect(acceptAllDrafts(due, states, 0)).toEqual([
+      { purpose: 'analytics', decision: 'granted' },
+    ]);
   });
 });

@@ -43,12 +43,15 @@ export function isEffective(view: ConsentStateView | undefined, now: number): bo
 
 /**
  * The purposes the banner decides: every ordinary purpose except an effective grant that is
- * not due for re-confirmation. Separate-consent purposes are never among them (C5).
+ * not due for re-confirmation. When the API asks only to re-confirm (`ask.banner` false), just
+ * the due purposes: a re-confirmation never re-opens choices that are not due (C10, C11).
+ * Separate-consent purposes are never among them (C5).
  */
 export function bannerScope(exp: Experience, states: StateMap, now: number): Purpose[] {
-  return exp.purposes.filter(
-    (p) => isOrdinary(p) && (!isEffective(states[p.key], now) || exp.ask.reconfirm.includes(p.key)),
-  );
+  const ordinary = exp.purposes.filter(isOrdinary);
+  const due = ordinary.filter((p) => exp.ask.reconfirm.includes(p.key));
+  if (!exp.ask.banner && due.length) return due;
+  return ordinary.filter((p) => !isEffective(states[p.key], now) || due.includes(p));
 }
 
 /**

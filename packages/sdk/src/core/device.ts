@@ -1,5 +1,6 @@
 // The device id: made once, kept in localStorage `assent:device` and the first-party cookie
 // `assent_device` (400 days, the longest lifetime browsers allow), so either can restore it.
+import { domainAttr, readCookie } from './cookies.ts';
 import { newDeviceId } from './ids.ts';
 import type { KeyValueStorage } from './storage.ts';
 
@@ -39,19 +40,20 @@ export function documentCookies(): CookieJar | undefined {
 /**
  * Returns this device's id, creating and persisting one on first use.
  * Looks in storage, then the cookie; writes the id back to both so they heal each other.
+ * @param domain  cookie Domain (the registrable domain, see `registrableDomain`); host-only when absent
  * @returns a base64url id of at least 22 characters (128 bits)
  */
-export function deviceId(storage: KeyValueStorage, cookies: CookieJar | undefined): string {
-  const fromCookie = cookies
-    ?.get()
-    .split(/;\s*/)
-    .find((c) => c.startsWith(`${DEVICE_COOKIE}=`))
-    ?.slice(DEVICE_COOKIE.length + 1);
+export function deviceId(
+  storage: KeyValueStorage,
+  cookies: CookieJar | undefined,
+  domain?: string,
+): string {
+  const fromCookie = cookies && readCookie(cookies, DEVICE_COOKIE);
   const stored = storage.get(DEVICE_KEY);
   const id = [stored, fromCookie].find((v): v is string => !!v && VALID.test(v)) ?? newDeviceId();
   storage.set(DEVICE_KEY, id);
   cookies?.set(
-    `${DEVICE_COOKIE}=${id}; Max-Age=${COOKIE_MAX_AGE_S}; Path=/; SameSite=Lax${
+    `${DEVICE_COOKIE}=${id}; Max-Age=${COOKIE_MAX_AGE_S}; Path=/; SameSite=Lax${domainAttr(domain)}${
       typeof location !== 'undefined' && location.protocol === 'https:' ? '; Secure' : ''
     }`,
   );

@@ -56,10 +56,12 @@ export interface DecisionQueue {
    * arriving after it).
    * @param send  records one batch; must reject with `ApiError`
    * @param now   epoch ms
+   * @param force send now even if the backoff has not run out (the browser came back online)
    */
   flush(
     send: (input: RecordConsentsInput, key: string) => Promise<RecordConsentsOutput>,
     now: number,
+    force?: boolean,
   ): Promise<FlushResult>;
 }
 
@@ -90,10 +92,10 @@ export function createQueue(storage: KeyValueStorage, key = QUEUE_KEY): Decision
     push(batch) {
       write([...read(), batch]);
     },
-    async flush(send, now) {
+    async flush(send, now, force = false) {
       const result: FlushResult = { sent: [], dropped: [], retryInMs: null };
       for (const batch of read()) {
-        if (batch.nextAt > now) {
+        if (batch.nextAt > now && !force) {
           result.retryInMs = batch.nextAt - now;
           break;
         }

@@ -1,19 +1,21 @@
-// Keyboard handling for modal dialogs inside the shadow root: a Tab/Shift+Tab trap, Escape,
-// and focus moved in on open and back to where it was on close (WAI-ARIA dialog pattern).
-import type { RefObject } from 'preact';
-import { useEffect } from 'preact/hooks';
+// Keyboard handling for modal dialogs inside the shadow root: a Tab/Shift+Tab trap and
+// Escape (WAI-ARIA dialog pattern). Moving focus in and back out is done by mount.ts.
 
-const FOCUSABLE =
+import { type Child, h } from './h.ts';
+
+export const FOCUSABLE =
   'button:not([disabled]), [href], input:not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
 
-function activeIn(node: Node): Element | null {
+/** The focused element inside `node`'s shadow root (or document), if any. */
+export function activeIn(node: Node): Element | null {
   const root = node.getRootNode();
   return root instanceof ShadowRoot || root instanceof Document ? root.activeElement : null;
 }
 
 /**
  * Keydown handler for a dialog: Escape calls `onEscape`; Tab from the last focusable wraps to
- * the first, Shift+Tab from the first wraps to the last.
+ * the first, Shift+Tab from the first wraps to the last (WCAG 2.1.2: the trap is the modal's own
+ * and Escape always leaves it).
  */
 export function trapKeys(event: KeyboardEvent, dialog: HTMLElement, onEscape: () => void): void {
   if (event.key === 'Escape') {
@@ -39,17 +41,27 @@ export function trapKeys(event: KeyboardEvent, dialog: HTMLElement, onEscape: ()
 }
 
 /**
- * On mount, focuses the dialog's first focusable element; on unmount, gives focus back to the
- * element that had it (if it is still in the page).
+ * A modal dialog in a shade: `role="dialog"`, `aria-modal`, labelled by its first heading,
+ * with a close button first and the keyboard trap. mount.ts moves focus in and back out.
  */
-export function useDialogFocus(ref: RefObject<HTMLElement | null>): void {
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const previous = activeIn(dialog) ?? document.activeElement;
-    dialog.querySelector<HTMLElement>(FOCUSABLE)?.focus();
-    return () => {
-      if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
-    };
-  }, [ref]);
+export function modal(
+  name: string,
+  close: () => void,
+  closeLabel: string,
+  ...children: Child[]
+): HTMLElement {
+  const box: HTMLElement = h(
+    'div',
+    {
+      class: 'dlg',
+      role: 'dialog',
+      'aria-modal': 'true',
+      'aria-labelledby': `assent-${name}-t`,
+      'data-assent': name,
+      onkeydown: (e) => trapKeys(e as KeyboardEvent, box, close),
+    },
+    h('button', { type: 'button', class: 'x', 'aria-label': closeLabel, onclick: close }, '×'),
+    ...children,
+  );
+  return h('div', { class: 'shade' }, box);
 }

@@ -4,7 +4,8 @@ import type { LegalBasis } from '@assent/policy';
 export interface Strings {
   region: string;
   title: string;
-  summary: (property: string) => string;
+  /** `{name}` is replaced by the property's name. */
+  summary: string;
   reconfirm: string;
   acceptAll: string;
   rejectAll: string;
@@ -37,8 +38,8 @@ export interface Strings {
 const en: Strings = {
   region: 'Privacy choices',
   title: 'Your privacy choices',
-  summary: (p) =>
-    `${p} asks your consent to use your data for the purposes below. Nothing is on unless you turn it on; change your mind any time under “Privacy choices”.`,
+  summary:
+    '{name} asks your consent to use your data for the purposes below. Nothing is on unless you turn it on; change your mind any time under “Privacy choices”.',
   reconfirm: 'Some earlier choices need renewing.',
   acceptAll: 'Accept all',
   rejectAll: 'Reject all',
@@ -77,8 +78,8 @@ const en: Strings = {
 const zhCN: Strings = {
   region: '隐私选择',
   title: '您的隐私选择',
-  summary: (p) =>
-    `${p} 希望征得您的同意，将您的数据用于以下目的。除非您主动开启，否则均不会开启；您可随时在“隐私选择”中更改。`,
+  summary:
+    '{name} 希望征得您的同意，将您的数据用于以下目的。除非您主动开启，否则均不会开启；您可随时在“隐私选择”中更改。',
   reconfirm: '您之前的部分选择需要重新确认。',
   acceptAll: '全部接受',
   rejectAll: '全部拒绝',
@@ -119,7 +120,13 @@ export const STRINGS: Readonly<Record<string, Strings>> = { en, 'zh-CN': zhCN };
 /** The locales with built-in strings, for `resolveLocale`. */
 export const SUPPORTED_LOCALES: readonly string[] = Object.keys(STRINGS);
 
-/** Strings for a resolved locale; English when the locale has none. */
-export function stringsFor(locale: string): Strings {
-  return STRINGS[locale] ?? en;
+/** A product team's strings: per locale, any subset (a new locale falls back to English per key). */
+export type StringOverrides = Readonly<Record<string, Partial<Strings>>>;
+
+/**
+ * Strings for a resolved locale: English, then the built-in locale, then the product's
+ * overrides for it, key by key.
+ */
+export function stringsFor(locale: string, overrides: StringOverrides = {}): Strings {
+  return { ...en, ...STRINGS[locale], ...overrides[locale] };
 }
