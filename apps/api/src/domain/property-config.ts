@@ -1,172 +1,171 @@
-// A property described as configuration, and its idempotent application to the database:
-// unchanged notice text keeps its version; changed text publishes a new version.
+// A property described as configuration (the `AssentConfig` schema in @assent/contract), and
+// its idempotent application to the database: unchanged notice text keeps its version;
+// changed text publishes a new version; old versions stay readable.
+import { randomBytes } from 'node:crypto';
+import { AssentConfig, type AssentConfigInput, type AssentConfigParsed } from '@assent/contract';
 import { type Db, newId, schema } from '@assent/db';
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
+import { type AuditEntry, recordAudit } from './audit.ts';
 import { noticeHash } from './notices.ts';
 
-const NoticeText = z.object({
-  title: z.string().min(1),
-  description: z.string().min(1),
-  methods: z.string().min(1),
-  retention: z.string().min(1),
-  necessity: z.string().min(1).optional(),
-  impact: z.string().min(1).optional(),
-});
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type PurposeConfig = AssentConfigParsed['purposes'][number];
 
-const PurposeConfig = z
-  .object({
-    key: z.string().regex(/^[a-z][a-z0-9_]{1,63}$/),
-    legalBasis: z.enum(['consent', 'contract', 'legal_obligation', 'legitimate_interest']),
-    category: z.string().min(1),
-    necessary: z.boolean().default(false),
-    sensitive: z.boolean().default(false),
-    separateConsent: z
-      .enum(['sensitive', 'third_party', 'cross_border', 'public_disclosure'])
-      .nullable()
-      .default(null),
-    gpcOptOut: z.boolean().default(false),
-    /** Days a grant lasts (REQUIREMENTS C10; config: sensitive 180, other 365). */
-    reconfirmAfterDays: z.number().int().positive().optional(),
-    /** Days a refusal is not re-asked (C11; config 180, 365 for sale/share). */
-    refusalQuietDays: z.number().int().positive().optional(),
-    retentionDays: z.number().int().positive(),
-    dataCategories: z.array(z.object({ name: z.string(), level: z.enum(['L1', 'L2', 'L3']) })),
-    recipients: z.array(z.object({ name: z.string(), country: z.string().optional() })).default([]),
-    /** Mark a text change as material: earlier grants become stale (C8). Default true. */
-    material: z.boolean().default(true),
-    notices: z.record(z.string(), NoticeText),
-  })
-  .superRefine((p, ctx) => {
-    if (p.sensitive && p.separateConsent !== 'sensitive') {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'a sensitive purpose needs separateConsent: "sensitive" (PIPL 29)',
-        path: ['separateConsent'],
-      });
-    }
-    if (p.separateConsent) {
-      for (const [locale, n] of Object.entries(p.notices)) {
-        if (p.separateConsent === 'sensitive' && (!n.necessity || !n.impact)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: "a sensitive purpose's notice must state necessity and impact (PIPL 30)",
-            path: ['notices', locale],
-          });
-        }
-      }
-    }
-    if (p.separateConsent === 'third_party' && p.recipients.length === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'third-party provision must name its recipients (PIPL 23)',
-        path: ['recipients'],
-      });
-    }
-  });
+/** The configuration as written (see packages/contract/schema/assent.config.schema.json). */
+export type PropertyConfigInput = AssentConfigInput;
 
-export const PropertyConfig = z.object({
-  name: z.string().min(1),
-  publishableKey: z.string().regex(/^pk_[A-Za-z0-9_]{6,64}$/),
-  identitySecret: z.string().min(32),
-  allowedOrigins: z.array(z.string().url()),
-  defaultLocale: z.string(),
-  locales: z.array(z.string()).min(1),
-  jurisdiction: z.enum(['CN', 'EU', 'US-CA']).default('CN'),
-  controller: z.object({ name: z.string().min(1), contact: z.string().min(1) }),
-  purposes: z.array(PurposeConfig).min(1),
-});
-
-export type PropertyConfigInput = z.input<typeof PropertyConfig>;
+export interface ApplyReport {
+  propertyId: string;
+  created: boolean;
+  /** Set only when a new property got a generated identity secret: show it once. */
+  generatedIdentitySecret: string | null;
+  /** One entry per purpose: its current notice version and whether this run published it. */
+  notices: { purpose: string; version: number; published: boolean; material: boolean }[];
+}
 
 /**
  * Creates or updates a property from configuration, in one transaction.
- * Notices: when any locale's text hash changed, a new version is published in every locale (old versions stay).
- * @returns the property id.
- * @throws ZodError when the configuration is invalid.
+ * Notices: when any locale's text hash changed, a new version is published in every locale
+ * (the same version number means the same notice everywhere); earlier versions stay.
+ * The stored text carries the controller and contact, so the exact notice is self-contained
+ * (PIPL 17; GDPR 13; REQUIREMENTS C7).
+ * With `opts.actor` an audit event `property.configure` is written in the same transaction.
+ * @throws ZodError when the configuration is invalid (see `formatConfigIssues`).
  */
-export async function applyPropertyConfig(db: Db, input: PropertyConfigInput): Promise<string> {
-  const cfg = PropertyConfig.parse(input);
+export async function applyConfig(
+  db: Db,
+  input: PropertyConfigInput,
+  opts: { now?: number; actor?: AuditEntry['actor'] } = {},
+): Promise<ApplyReport> {
+  const cfg = AssentConfig.parse(input);
+  const now = opts.now ?? Date.now();
   return db.transaction(async (tx) => {
     const [existing] = await tx
       .select()
       .from(schema.properties)
       .where(eq(schema.properties.publishableKey, cfg.publishableKey));
-    const propertyId = existing?.id ?? newId('prop');
-    const propertyValues = {
+    const propertyId = existing?.id ?? newId('prop', now);
+    const generated =
+      !existing && !cfg.identitySecret ? randomBytes(32).toString('base64url') : null;
+    const values = {
       name: cfg.name,
-      identitySecret: cfg.identitySecret,
+      identitySecret: cfg.identitySecret ?? existing?.identitySecret ?? generated ?? '',
       allowedOrigins: cfg.allowedOrigins,
       defaultLocale: cfg.defaultLocale,
       locales: cfg.locales,
       jurisdiction: cfg.jurisdiction,
       controller: cfg.controller,
     };
-    if (existing) {
-      await tx
-        .update(schema.properties)
-        .set(propertyValues)
-        .where(eq(schema.properties.id, propertyId));
-    } else {
+    if (existing)
+      await tx.update(schema.properties).set(values).where(eq(schema.properties.id, propertyId));
+    else
       await tx
         .insert(schema.properties)
-        .values({ id: propertyId, publishableKey: cfg.publishableKey, ...propertyValues });
-    }
+        .values({ id: propertyId, publishableKey: cfg.publishableKey, ...values });
+    const notices: ApplyReport['notices'] = [];
     for (const [position, p] of cfg.purposes.entries()) {
-      const sensitiveDefault = p.separateConsent === 'sensitive' ? 180 : 365;
-      const values = {
-        legalBasis: p.legalBasis,
-        category: p.category,
-        necessary: p.necessary,
-        sensitive: p.sensitive,
-        separateConsent: p.separateConsent,
-        gpcOptOut: p.gpcOptOut,
-        reconfirmAfterDays: p.reconfirmAfterDays ?? sensitiveDefault,
-        refusalQuietDays: p.refusalQuietDays ?? (p.gpcOptOut ? 365 : 180),
-        retentionDays: p.retentionDays,
-        dataCategories: p.dataCategories,
-        recipients: p.recipients,
-        position,
-      };
-      const [found] = await tx
-        .select()
-        .from(schema.purposes)
-        .where(and(eq(schema.purposes.propertyId, propertyId), eq(schema.purposes.key, p.key)));
-      const purposeId = found?.id ?? newId('pur');
-      if (found)
-        await tx.update(schema.purposes).set(values).where(eq(schema.purposes.id, purposeId));
-      else
-        await tx
-          .insert(schema.purposes)
-          .values({ id: purposeId, propertyId, key: p.key, ...values });
-
-      const published = await tx
-        .select()
-        .from(schema.notices)
-        .where(eq(schema.notices.purposeId, purposeId));
-      const latest = Math.max(0, ...published.map((n) => n.version));
-      const changed = Object.entries(p.notices).filter(([locale, text]) => {
-        const current = published
-          .filter((n) => n.locale === locale)
-          .sort((a, b) => b.version - a.version)[0];
-        return current?.contentHash !== noticeHash(text);
-      });
-      if (changed.length === 0) continue;
-      // A new version is published in every locale at once, so a version number means the
-      // same notice everywhere and a grant in one locale is never stale against another.
-      const version = latest + 1;
-      for (const [locale, text] of Object.entries(p.notices)) {
-        await tx.insert(schema.notices).values({
-          id: newId('ntc'),
-          purposeId,
-          locale,
-          version,
-          material: latest === 0 ? true : p.material,
-          content: text,
-          contentHash: noticeHash(text),
-        });
-      }
+      const purposeId = await upsertPurpose(tx, propertyId, p, position);
+      notices.push({ purpose: p.key, ...(await publishNotices(tx, purposeId, p, cfg, now)) });
     }
-    return propertyId;
+    if (opts.actor) {
+      await recordAudit(
+        tx,
+        {
+          actor: opts.actor,
+          action: 'property.configure',
+          target: propertyId,
+          details: { created: !existing, notices },
+        },
+        now,
+      );
+    }
+    return { propertyId, created: !existing, generatedIdentitySecret: generated, notices };
   });
+}
+
+/**
+ * Creates or updates a property from configuration (see `applyConfig`).
+ * @returns the property id.
+ */
+export async function applyPropertyConfig(db: Db, input: PropertyConfigInput): Promise<string> {
+  return (await applyConfig(db, input)).propertyId;
+}
+
+async function upsertPurpose(
+  tx: Tx,
+  propertyId: string,
+  p: PurposeConfig,
+  position: number,
+): Promise<string> {
+  const values = {
+    legalBasis: p.legalBasis,
+    category: p.category,
+    necessary: p.necessary,
+    sensitive: p.sensitive,
+    sensitiveCategory: p.sensitiveCategory ?? null,
+    minimumAge: p.minimumAge ?? null,
+    separateConsent: p.separateConsent,
+    gpcOptOut: p.gpcOptOut,
+    reconfirmAfterDays: p.reconfirmAfterDays ?? (p.separateConsent === 'sensitive' ? 180 : 365),
+    refusalQuietDays: p.refusalQuietDays ?? (p.gpcOptOut ? 365 : 180),
+    retentionDays: p.retentionDays,
+    dataCategories: p.dataCategories,
+    recipients: p.recipients,
+    position,
+  };
+  const [found] = await tx
+    .select({ id: schema.purposes.id })
+    .from(schema.purposes)
+    .where(and(eq(schema.purposes.propertyId, propertyId), eq(schema.purposes.key, p.key)));
+  if (found) {
+    await tx.update(schema.purposes).set(values).where(eq(schema.purposes.id, found.id));
+    return found.id;
+  }
+  const id = newId('pur');
+  await tx.insert(schema.purposes).values({ id, propertyId, key: p.key, ...values });
+  return id;
+}
+
+/** Publishes a new notice version in every locale when any locale's exact text changed. */
+async function publishNotices(
+  tx: Tx,
+  purposeId: string,
+  p: PurposeConfig,
+  cfg: AssentConfigParsed,
+  now: number,
+): Promise<{ version: number; published: boolean; material: boolean }> {
+  const texts = Object.entries(p.notices).map(([locale, n]) => {
+    const content = { ...n, controller: n.controller ?? cfg.controller };
+    return { locale, content, hash: noticeHash(content) };
+  });
+  const published = await tx
+    .select()
+    .from(schema.notices)
+    .where(eq(schema.notices.purposeId, purposeId));
+  const latest = Math.max(0, ...published.map((n) => n.version));
+  const changed = texts.some(({ locale, hash }) => {
+    const current = published
+      .filter((n) => n.locale === locale)
+      .sort((a, b) => b.version - a.version)[0];
+    return current?.contentHash !== hash;
+  });
+  if (!changed) {
+    const material = published.find((n) => n.version === latest)?.material ?? true;
+    return { version: latest, published: false, material };
+  }
+  const version = latest + 1;
+  const material = latest === 0 ? true : p.material;
+  await tx.insert(schema.notices).values(
+    texts.map(({ locale, content, hash }) => ({
+      id: newId('ntc', now),
+      purposeId,
+      locale,
+      version,
+      material,
+      content,
+      contentHash: hash,
+      publishedAt: new Date(now),
+    })),
+  );
+  return { version, published: true, material };
 }

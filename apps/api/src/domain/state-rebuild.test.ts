@@ -1,0 +1,159 @@
+// The state projection rebuilt from the append-only events (REQUIREMENTS P2), through the
+// `pnpm assent rebuild-state` command.
+import { Experience, IdentifyOutput } from '@assent/contract';
+import { schema } from '@assent/db';
+import { and, eq } from 'drizzle-orm';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../cli/rebuild-state.ts';
+import type { CliContext } from '../cli.ts';
+import { DEMO_IDENTITY_SECRET } from '../seed/demo-property.ts';
+import { createTestApp, type TestApp } from '../testing.ts';
+import { diffStates } from './state-rebuild.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.dispose());
+
+function cli(): CliContext & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    config: {} as CliContext['config'],
+    database: async () => t.database,
+    out: (l) => lines.push(l),
+    now: () => t.clock.now(),
+  };
+}
+
+async function decide(
+  device: string,
+  purpose: string,
+  decision: 'granted' | 'denied' | 'withdrawn',
+) {
+  const exp = Experience.parse(
+    await (await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) })).json(),
+  );
+  const p = exp.purposes.find((x) => x.key === purpose);
+  await t.app.request('/v1/consents', {
+    method: 'POST',
+    headers: t.widgetHeaders(device),
+    body: JSON.stringify({
+      decisions: [{ purpose, decision, noticeId: p?.notice.id, noticeHash: p?.notice.hash }],
+      source: 'preferences',
+      surface: 'preferences_save',
+      locale: 'en',
+    }),
+  });
+}
+
+describe('pnpm assent rebuild-state', () => {
+  it('P2: a corrupted projection row is reported, then repaired from the events', async () => {
+    const device = t.newDevice();
+    await decide(device, 'analytics', 'granted');
+    t.clock.advanceDays(1);
+    await decide(device, 'analytics', 'withdrawn');
+    await decide(device, 'marketing_email', 'denied');
+    const now = Math.floor(t.clock.now() / 1000);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(`user_${device}`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
+    const user = IdentifyOutput.parse(
+      await (
+        await t.app.request('/v1/identify', {
+          method: 'POST',
+          headers: t.widgetHeaders(device),
+          body: JSON.stringify({ token }),
+        })
+      ).json(),
+    ).subjectId;
+    t.clock.advanceDays(-1);
+    const clean = cli();
+    expect(await run([], clean)).toBe(0);
+    expect(clean.lines).toEqual(['The consent state projection matches the events.']);
+
+    // Someone edits the projection behind the app's back: a withdrawal becomes a grant, and a
+    // row is deleted.
+    const [analytics] = await t.database.db
+      .select()
+      .from(schema.purposes)
+      .where(eq(schema.purposes.key, 'analytics'));
+    const [marketing] = await t.database.db
+      .select()
+      .from(schema.purposes)
+      .where(eq(schema.purposes.key, 'marketing_email'));
+    await t.database.db
+      .update(schema.consentStates)
+      .set({ decision: 'granted' })
+      .where(
+        and(
+          eq(schema.consentStates.subjectId, user),
+          eq(schema.consentStates.purposeId, analytics?.id ?? ''),
+        ),
+      );
+    await t.database.db
+      .delete(schema.consentStates)
+      .where(
+        and(
+          eq(schema.consentStates.subjectId, user),
+          eq(schema.consentStates.purposeId, marketing?.id ?? ''),
+        ),
+      );
+    const report = cli();
+    expect(await run([], report)).toBe(1);
+    expect(report.lines).toEqual([
+      `different ${user} ${analytics?.id} (decision)`,
+      `missing   ${user} ${marketing?.id}`,
+      '2 difference(s); run with --apply to repair.',
+    ]);
+
+    const repair = cli();
+    expect(await run(['--apply'], repair)).toBe(0);
+    expect(repair.lines.at(-1)).toBe('Repaired 2 row(s).');
+    expect(await diffStates(t.database.db)).toEqual([]);
+    const [fixed] = await t.database.db
+      .select()
+      .from(schema.consentStates)
+      .where(
+        and(
+          eq(schema.consentStates.subjectId, user),
+          eq(schema.consentStates.purposeId, analytics?.id ?? ''),
+        ),
+      );
+    expect(fixed?.decision).toBe('withdrawn');
+    const [audit] = await t.database.db
+      .select()
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.action, 'consent_state.rebuild'));
+    expect(audit?.details).toEqual({ missing: 1, extra: 0, different: 1 });
+  });
+
+  it('P2: a projection row with no event behind it is reported as extra and removed', async () => {
+    const device = t.newDevice();
+    await decide(device, 'analytics', 'denied');
+    const [row] = await t.database.db.select().from(schema.consentStates).limit(1);
+    const [marketing] = await t.database.db
+      .select()
+      .from(schema.purposes)
+      .where(eq(schema.purposes.key, 'personalized_ads'));
+    if (!row || !marketing) throw new Error('fixture');
+    await t.database.db
+      .insert(schema.consentStates)
+      .values({ ...row, purposeId: marketing.id, decision: 'granted' })
+      .onConflictDoNothing();
+    const diff = await diffStates(t.database.db);
+    expect(diff).toContainEqual({
+      subjectId: row.subjectId,
+      purposeId: marketing.id,
+      kind: 'extra',
+      columns: [],
+    });
+    expect(await run(['--apply'], cli())).toBe(0);
+    expect(await diffStates(t.database.db)).toEqual([]);
+  });
+});
