@@ -10,7 +10,7 @@ import {
   type LastDecision,
   termEnd,
 } from '@assent/policy';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { LoadedPurpose, NoticeRow, PropertyRow } from './properties.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -61,25 +61,40 @@ export function evidenceOf(
   };
 }
 
+/** What `appendDecisions` needs to know. */
+export interface AppendArgs {
+  property: PropertyRow;
+  subjectId: string;
+  decisions: DecisionToRecord[];
+  source: ConsentSource;
+  surface: string | null;
+  locale: string;
+  collectedAt: Date;
+  evidence: Evidence;
+  actor?: 'subject' | 'guardian' | 'system';
+}
+
+/** A state projection row as the policy reads it, keyed by purpose id in maps. */
+export type StoredDecision = LastDecision & { noticeId: string };
+
 /**
  * Appends one event per decision, moves the state projection forward (an older, late-arriving
  * decision never overwrites a newer one) and writes one `consent.changed` outbox row.
  * Call inside a transaction. `collectedAt` is when the person decided.
  */
-export async function appendDecisions(
+export async function appendDecisions(tx: Tx, args: AppendArgs): Promise<RecordedDecision[]> {
+  return (await appendDecisionsWithStates(tx, args)).events;
+}
+
+/**
+ * `appendDecisions`, also returning the projection rows it moved (purpose id → state); a
+ * purpose whose stored state is newer than this decision is absent. Three statements (events,
+ * one multi-row state upsert, outbox) sent together: one round trip. Call inside a transaction.
+ */
+export async function appendDecisionsWithStates(
   tx: Tx,
-  args: {
-    property: PropertyRow;
-    subjectId: string;
-    decisions: DecisionToRecord[];
-    source: ConsentSource;
-    surface: string | null;
-    locale: string;
-    collectedAt: Date;
-    evidence: Evidence;
-    actor?: 'subject' | 'guardian' | 'system';
-  },
-): Promise<RecordedDecision[]> {
+  args: AppendArgs,
+): Promise<{ events: RecordedDecision[]; states: Map<string, StoredDecision> }> {
   const batchId = newId('bat');
   const at = args.collectedAt.getTime();
   const rows = args.decisions.map((d) => {
@@ -107,80 +122,122 @@ export async function appendDecisions(
       purposeKey: d.purpose.row.key,
     };
   });
-  if (rows.length === 0) return [];
-  await tx
-    .insert(schema.consentEvents)
-    .values(rows.map(({ noticeVersion: _v, purposeKey: _k, ...event }) => event));
-  for (const r of rows) {
-    const state = {
-      subjectId: r.subjectId,
-      purposeId: r.purposeId,
-      propertyId: r.propertyId,
-      decision: r.decision,
-      eventId: r.id,
-      noticeId: r.noticeId,
-      noticeVersion: r.noticeVersion,
-      source: r.source,
-      gpc: r.gpc,
-      decidedAt: r.collectedAt,
-      expiresAt: r.expiresAt,
-    };
-    await tx
-      .insert(schema.consentStates)
-      .values(state)
-      .onConflictDoUpdate({
-        target: [schema.consentStates.subjectId, schema.consentStates.purposeId],
-        set: state,
-        setWhere: sql`${schema.consentStates.decidedAt} <= excluded.decided_at`,
-      });
-  }
-  await tx.insert(schema.outbox).values({
-    id: newId('obx'),
-    propertyId: args.property.id,
-    subjectId: args.subjectId,
-    topic: 'consent.changed',
-    payload: {
-      subjectId: args.subjectId,
-      batchId,
-      events: rows.map((r) => ({
-        id: r.id,
-        purpose: r.purposeKey,
-        decision: r.decision,
-        source: r.source,
-      })),
-    },
-  });
-  return rows.map((r) => ({
-    id: r.id,
-    purpose: r.purposeKey,
+  if (rows.length === 0) return { events: [], states: new Map() };
+  // One state row per purpose: with the same decision time the later decision in the batch wins.
+  const latest = new Map(rows.map((r) => [r.purposeId, r]));
+  const stateRows = [...latest.values()].map((r) => ({
+    subjectId: r.subjectId,
+    purposeId: r.purposeId,
+    propertyId: r.propertyId,
     decision: r.decision,
-    collectedAt: r.collectedAt,
+    eventId: r.id,
+    noticeId: r.noticeId,
+    noticeVersion: r.noticeVersion,
+    source: r.source,
+    gpc: r.gpc,
+    decidedAt: r.collectedAt,
     expiresAt: r.expiresAt,
   }));
+  const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  // Sent without awaiting each other: postgres.js pipelines them on the transaction's
+  // connection, in this order (the statements still run one after another).
+  const [, moved] = await Promise.all([
+    tx
+      .insert(schema.consentEvents)
+      .values(rows.map(({ noticeVersion: _v, purposeKey: _k, ...event }) => event)),
+    tx
+      .insert(schema.consentStates)
+      .values(stateRows)
+      .onConflictDoUpdate({
+        target: [schema.consentStates.subjectId, schema.consentStates.purposeId],
+        set: {
+          propertyId: excluded('property_id'),
+          decision: excluded('decision'),
+          eventId: excluded('event_id'),
+          noticeId: excluded('notice_id'),
+          noticeVersion: excluded('notice_version'),
+          source: excluded('source'),
+          gpc: excluded('gpc'),
+          decidedAt: excluded('decided_at'),
+          expiresAt: excluded('expires_at'),
+        },
+        setWhere: sql`${schema.consentStates.decidedAt} <= excluded.decided_at`,
+      })
+      .returning(),
+    tx.insert(schema.outbox).values({
+      id: newId('obx'),
+      propertyId: args.property.id,
+      subjectId: args.subjectId,
+      topic: 'consent.changed',
+      payload: {
+        subjectId: args.subjectId,
+        batchId,
+        events: rows.map((r) => ({
+          id: r.id,
+          purpose: r.purposeKey,
+          decision: r.decision,
+          source: r.source,
+        })),
+      },
+    }),
+  ]);
+  const states = new Map<string, StoredDecision>();
+  for (const r of moved) states.set(r.purposeId, storedDecision(r));
+  return {
+    events: rows.map((r) => ({
+      id: r.id,
+      purpose: r.purposeKey,
+      decision: r.decision,
+      collectedAt: r.collectedAt,
+      expiresAt: r.expiresAt,
+    })),
+    states,
+  };
+}
+
+function storedDecision(r: typeof schema.consentStates.$inferSelect): StoredDecision {
+  return {
+    decision: r.decision as Decision,
+    decidedAt: r.decidedAt.getTime(),
+    expiresAt: r.expiresAt?.getTime() ?? null,
+    noticeVersion: r.noticeVersion,
+    source: r.source as ConsentSource,
+    gpc: r.gpc,
+    noticeId: r.noticeId,
+  };
+}
+
+/**
+ * A device's subject and that subject's projection (purpose id → state) in one query;
+ * `subjectId` is null (and the map empty) for a device never seen.
+ */
+export async function deviceState(
+  db: Conn,
+  propertyId: string,
+  key: string,
+): Promise<{ subjectId: string | null; last: Map<string, StoredDecision> }> {
+  const rows = await db
+    .select({ subjectId: schema.devices.subjectId, state: schema.consentStates })
+    .from(schema.devices)
+    .leftJoin(schema.consentStates, eq(schema.consentStates.subjectId, schema.devices.subjectId))
+    .where(and(eq(schema.devices.id, key), eq(schema.devices.propertyId, propertyId)));
+  const last = new Map<string, StoredDecision>();
+  for (const r of rows) if (r.state) last.set(r.state.purposeId, storedDecision(r.state));
+  return { subjectId: rows[0]?.subjectId ?? null, last };
 }
 
 /** The latest decision per purpose id of a subject, from the projection. */
 export async function lastDecisions(
   db: Conn,
   subjectId: string | null,
-): Promise<Map<string, LastDecision & { noticeId: string }>> {
-  const out = new Map<string, LastDecision & { noticeId: string }>();
+): Promise<Map<string, StoredDecision>> {
+  const out = new Map<string, StoredDecision>();
   if (!subjectId) return out;
   const rows = await db
     .select()
     .from(schema.consentStates)
     .where(eq(schema.consentStates.subjectId, subjectId));
-  for (const r of rows) {
-    out.set(r.purposeId, {
-      decision: r.decision as Decision,
-      decidedAt: r.decidedAt.getTime(),
-      expiresAt: r.expiresAt?.getTime() ?? null,
-      noticeVersion: r.noticeVersion,
-      source: r.source as ConsentSource,
-      gpc: r.gpc,
-      noticeId: r.noticeId,
-    });
-  }
+  for (const r of rows) out.set(r.purposeId, storedDecision(r));
   return out;
 }
 

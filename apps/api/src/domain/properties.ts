@@ -18,6 +18,67 @@ export interface LoadedPurpose {
   materialVersion: number;
 }
 
+/** Configuration version (property_config_versions) of property rows read with one. */
+const configVersions = new WeakMap<PropertyRow, number>();
+/** Per database: property id → purposes loaded at a configuration version. */
+const purposeCache = new WeakMap<
+  Db,
+  Map<string, { version: number; purposes: Promise<LoadedPurpose[]> }>
+>();
+/** Bound on cached properties per database (the map is simply cleared when it is reached). */
+const CACHE_MAX = 10_000;
+
+/**
+ * Finds a property by its publishable key together with its configuration version, in one
+ * query; `purposesFor()` then serves the purposes from a cache valid for that version.
+ */
+export async function propertyByKeyVersioned(
+  db: Db,
+  publishableKey: string,
+): Promise<PropertyRow | null> {
+  const [row] = await db
+    .select({ property: schema.properties, version: schema.propertyConfigVersions.version })
+    .from(schema.properties)
+    .leftJoin(
+      schema.propertyConfigVersions,
+      eq(schema.propertyConfigVersions.propertyId, schema.properties.id),
+    )
+    .where(eq(schema.properties.publishableKey, publishableKey))
+    .limit(1);
+  if (!row) return null;
+  configVersions.set(row.property, Number(row.version ?? 0));
+  return row.property;
+}
+
+/**
+ * The purposes of a property as `loadPurposes()` returns them, cached per process and
+ * revalidated on every request: the cache entry is used only while the property's
+ * configuration version (read with the property by `propertyByKeyVersioned`, bumped by a
+ * trigger in the transaction of any change) is unchanged, so N replicas never serve a stale
+ * configuration. A property row read any other way is loaded fresh. Treat the result as
+ * read-only: it is shared between requests.
+ */
+export function purposesFor(db: Db, property: PropertyRow): Promise<LoadedPurpose[]> {
+  const version = configVersions.get(property);
+  if (version === undefined) return loadPurposes(db, property.id);
+  let byProperty = purposeCache.get(db);
+  if (!byProperty) {
+    byProperty = new Map();
+    purposeCache.set(db, byProperty);
+  }
+  const hit = byProperty.get(property.id);
+  if (hit && hit.version === version) return hit.purposes;
+  if (byProperty.size >= CACHE_MAX) byProperty.clear();
+  const purposes = loadPurposes(db, property.id);
+  const entry = { version, purposes };
+  byProperty.set(property.id, entry);
+  // A failed load is not cached.
+  purposes.catch(() => {
+    if (byProperty?.get(property.id) === entry) byProperty.delete(property.id);
+  });
+  return purposes;
+}
+
 /** Finds a property by its publishable key, or null. */
 export async function propertyByKey(db: Db, publishableKey: string): Promise<PropertyRow | null> {
   const [row] = await db

@@ -2,7 +2,7 @@
 // allow-list. CORS answers only allowed origins and never with credentials.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
-import { propertyByKey } from '../domain/properties.ts';
+import { propertyByKeyVersioned } from '../domain/properties.ts';
 import { ApiError } from '../errors.ts';
 
 const ALLOWED_HEADERS = 'Content-Type, X-Assent-Key, X-Assent-Device, Idempotency-Key, Sec-GPC';
@@ -28,7 +28,7 @@ export function propertyAuth() {
     }
     const key = c.req.header('x-assent-key') ?? c.req.query('key');
     if (!key) throw new ApiError('unauthorized', 'Send the publishable key in X-Assent-Key.');
-    const property = await propertyByKey(c.get('deps').database.db, key);
+    const property = await propertyByKeyVersioned(c.get('deps').database.db, key);
     if (!property) throw new ApiError('unauthorized', 'Unknown publishable key.');
     if (origin && !property.allowedOrigins.includes(origin)) {
       throw new ApiError(

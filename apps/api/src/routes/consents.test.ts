@@ -347,7 +347,7 @@ describe('the rules over time', () => {
     } finally {
       await local.dispose();
     }
-  });
+  }, 120_000); // builds a second app and database inside the test
 
   it('C13: Sec-GPC opts out sale/share purposes with source=gpc, asking nothing; a later explicit grant stands', async () => {
     const device = t.newDevice();

@@ -5,10 +5,16 @@ import { schema } from '@assent/db';
 import { checkDecisions, DAY_MS } from '@assent/policy';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
-import { appendDecisions, lastDecisions, statesOf, stateView } from '../domain/consents.ts';
+import {
+  appendDecisionsWithStates,
+  deviceState,
+  lastDecisions,
+  statesOf,
+  stateView,
+} from '../domain/consents.ts';
 import { canonicalJson } from '../domain/notices.ts';
-import { loadPurposes } from '../domain/properties.ts';
-import { deviceKey, ensureDeviceSubject, subjectOfDevice } from '../domain/subjects.ts';
+import { purposesFor } from '../domain/properties.ts';
+import { deviceKey, ensureDeviceSubject } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, router } from '../openapi.ts';
 import { requestEvidence } from './request-evidence.ts';
@@ -79,7 +85,7 @@ export const consentRoutes = router()
       .update(canonicalJson({ device: key, body }))
       .digest('hex');
 
-    const purposes = await loadPurposes(database.db, property.id);
+    const purposes = await purposesFor(database.db, property);
     const byKey = new Map(purposes.map((p) => [p.row.key, p]));
     const violations = checkDecisions(
       body.decisions.map((d) => ({ ...d, source: body.source, surface: body.surface })),
@@ -114,9 +120,12 @@ export const consentRoutes = router()
 
     const evidence = requestEvidence(c, body.gpc === true || c.req.header('sec-gpc') === '1');
     try {
+      // Round trips in the transaction: the device with its state, (a new device's subject),
+      // events + state upsert + outbox pipelined, the idempotency row.
       const answer = await database.db.transaction(async (tx) => {
-        const subjectId = await ensureDeviceSubject(tx, property.id, key);
-        const events = await appendDecisions(tx, {
+        const device = await deviceState(tx, property.id, key);
+        const subjectId = device.subjectId ?? (await ensureDeviceSubject(tx, property.id, key));
+        const { events, states: moved } = await appendDecisionsWithStates(tx, {
           property,
           subjectId,
           decisions,
@@ -126,7 +135,11 @@ export const consentRoutes = router()
           collectedAt: new Date(collectedAt),
           evidence,
         });
-        const states = statesOf(purposes, await lastDecisions(tx, subjectId), now);
+        // What holds now: the state read above, moved forward by this batch's upsert.
+        const last =
+          device.subjectId === subjectId ? device.last : await lastDecisions(tx, subjectId);
+        for (const [purposeId, state] of moved) last.set(purposeId, state);
+        const states = statesOf(purposes, last, now);
         const out = {
           events: events.map((e) => ({
             ...e,
@@ -160,9 +173,11 @@ export const consentRoutes = router()
     const { database, clock } = c.get('deps');
     const property = c.get('property');
     const key = deviceKey(c.req.header('x-assent-device'));
-    const purposes = await loadPurposes(database.db, property.id);
-    const subjectId = await subjectOfDevice(database.db, property.id, key);
-    const states = statesOf(purposes, await lastDecisions(database.db, subjectId), clock());
+    const [purposes, { last }] = await Promise.all([
+      purposesFor(database.db, property),
+      deviceState(database.db, property.id, key),
+    ]);
+    const states = statesOf(purposes, last, clock());
     return c.json(
       { consents: Object.fromEntries([...states].map(([k, s]) => [k, stateView(s)])) },
       200,
@@ -174,7 +189,7 @@ export const consentRoutes = router()
  * @throws ApiError `idempotency_conflict` (409) when the key was used for a different request.
  */
 async function storedAnswer(
-  db: Parameters<typeof loadPurposes>[0],
+  db: Parameters<typeof purposesFor>[0],
   propertyId: string,
   key: string,
   requestHash: string,

@@ -2,10 +2,10 @@
 import { Experience, ExperienceQuery } from '@assent/contract';
 import { planAsk } from '@assent/policy';
 import { createRoute } from '@hono/zod-openapi';
-import { lastDecisions, statesOf, stateView } from '../domain/consents.ts';
+import { deviceState, lastDecisions, statesOf, stateView } from '../domain/consents.ts';
 import { appendDecisionsGpc } from '../domain/gpc.ts';
-import { contentOf, loadPurposes, noticeFor, resolveLocale } from '../domain/properties.ts';
-import { deviceKey, subjectOfDevice } from '../domain/subjects.ts';
+import { contentOf, noticeFor, purposesFor, resolveLocale } from '../domain/properties.ts';
+import { deviceKey } from '../domain/subjects.ts';
 import { errorResponses, router } from '../openapi.ts';
 import { requestEvidence } from './request-evidence.ts';
 
@@ -28,8 +28,13 @@ export const experienceRoutes = router().openapi(route, async (c) => {
   const now = clock();
   const locale = resolveLocale(property, c.req.valid('query').locale);
   const key = deviceKey(c.req.header('x-assent-device'));
-  const purposes = await loadPurposes(database.db, property.id);
-  let subjectId = await subjectOfDevice(database.db, property.id, key);
+  // Round trips: the property (with its config version) in the middleware, the rate limit,
+  // then this one query for the device's subject and state; purposes come from the cache.
+  const [purposes, device] = await Promise.all([
+    purposesFor(database.db, property),
+    deviceState(database.db, property.id, key),
+  ]);
+  let { subjectId, last } = device;
   let optedOut: string[] = [];
   const gpc = c.req.header('sec-gpc') === '1' || c.req.valid('query').gpc === '1';
   if (gpc) {
@@ -44,7 +49,8 @@ export const experienceRoutes = router().openapi(route, async (c) => {
       evidence,
     }));
   }
-  const states = statesOf(purposes, await lastDecisions(database.db, subjectId), now);
+  if (optedOut.length > 0) last = await lastDecisions(database.db, subjectId);
+  const states = statesOf(purposes, last, now);
   const ask = planAsk(
     purposes.map((p) => p.rule),
     states,

@@ -1,0 +1,66 @@
+// `pnpm --filter @assent/api bench:profile`: per-request cost of the hot paths, measured in
+// process with app.request() on a throw-away Postgres database: mean latency of sequential
+// requests and the statements each one sends (from pg_stat_database transaction counts).
+
+import { createTestApp } from '../src/testing.ts';
+import { BANNER_PURPOSES } from './shared.ts';
+
+const N = Number(process.env.PROFILE_REQUESTS ?? 400);
+process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+const t = await createTestApp();
+try {
+  const device = (i: number) => `profile_device_${i.toString().padStart(10, '0')}`;
+  const exp = (await (
+    await t.app.request('/v1/experience?locale=en', { headers: t.widgetHeaders(device(0)) })
+  ).json()) as { purposes: { key: string; notice: { id: string; hash: string } }[] };
+  const decisions = exp.purposes
+    .filter((p) => BANNER_PURPOSES.includes(p.key))
+    .map((p) => ({
+      purpose: p.key,
+      decision: 'granted',
+      noticeId: p.notice.id,
+      noticeHash: p.notice.hash,
+    }));
+  const body = JSON.stringify({
+    decisions,
+    source: 'banner',
+    surface: 'banner_accept_all',
+    locale: 'en',
+  });
+  const counters = async () => {
+    const [row] = await t.database.sql<{ n: string }[]>`
+      select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = current_database()`;
+    return Number(row?.n ?? 0);
+  };
+  const measure = async (label: string, fn: (i: number) => Response | Promise<Response>) => {
+    for (let i = 0; i < 50; i++) await fn(100_000 + i);
+    await new Promise((r) => setTimeout(r, 600)); // stats are flushed at most every 500 ms
+    const before = await counters();
+    const t0 = performance.now();
+    for (let i = 1; i <= N; i++) {
+      const res = await fn(i);
+      if (res.status >= 300) throw new Error(`${label}: ${res.status} ${await res.text()}`);
+    }
+    const ms = (performance.now() - t0) / N;
+    await new Promise((r) => setTimeout(r, 600));
+    const tx = ((await counters()) - before - 1) / N;
+    console.log(
+      `${label.padEnd(34)} ${ms.toFixed(2)} ms/request, ${tx.toFixed(2)} transactions/request`,
+    );
+  };
+  await measure('POST /v1/consents (3 decisions)', (i) =>
+    t.app.request('/v1/consents', {
+      method: 'POST',
+      headers: t.widgetHeaders(device(i), { 'idempotency-key': `profile-${i}-${Math.random()}` }),
+      body,
+    }),
+  );
+  await measure('GET /v1/experience', (i) =>
+    t.app.request('/v1/experience?locale=en', { headers: t.widgetHeaders(device(i)) }),
+  );
+  await measure('GET /v1/consents', (i) =>
+    t.app.request('/v1/consents', { headers: t.widgetHeaders(device(i)) }),
+  );
+} finally {
+  await t.dispose();
+}

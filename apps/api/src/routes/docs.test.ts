@@ -1,0 +1,71 @@
+// /openapi.json is a valid OpenAPI 3.1 document; /docs renders the reference without any
+// resource from outside this API (it must work offline).
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../testing.ts';
+import { DOCS_SCRIPT_PATH } from './docs.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.dispose());
+
+describe('/openapi.json', () => {
+  it('validates as OpenAPI 3.1; the widget routes document their problem+json errors', async () => {
+    const res = await t.app.request('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, { content?: object }> }>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+    const operations = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/v1/'))
+      .flatMap(([, p]) => Object.values(p));
+    expect(operations.length).toBeGreaterThanOrEqual(3);
+    for (const op of operations) {
+      expect(Object.keys(op.responses)).toContain('400');
+      expect(op.responses['400']?.content).toHaveProperty(['application/problem+json']);
+    }
+  });
+
+  it('the validator rejects a broken document (the check can fail)', async () => {
+    const res = await t.app.request('/openapi.json');
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    doc.paths['/broken'] = { get: { responses: 'not-an-object' } };
+    const result = await validate(doc as never);
+    expect(result.valid).toBe(false);
+  });
+});
+
+describe('/docs', () => {
+  it('serves the API reference page pointing at /openapi.json, with no external script or font', async () => {
+    const res = await t.app.request('/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await res.text();
+    expect(html).toContain(`<script src="${DOCS_SCRIPT_PATH}">`);
+    expect(html).toContain('"url": "/openapi.json"');
+    expect(html).toContain('"withDefaultFonts": false');
+    // Every script and stylesheet comes from this origin.
+    const external = [...html.matchAll(/(?:src|href)="([^"]+)"/g)]
+      .map((m) => m[1] ?? '')
+      .filter((u) => /^(https?:)?\/\//.test(u));
+    expect(external).toEqual([]);
+  });
+
+  it('serves the Scalar bundle itself, gzip when accepted', async () => {
+    const raw = await t.app.request(DOCS_SCRIPT_PATH);
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('content-type')).toMatch(/javascript/);
+    const body = await raw.text();
+    expect(body.length).toBeGreaterThan(1_000_000);
+    expect(body).toContain('createApiReference');
+    const gz = await t.app.request(DOCS_SCRIPT_PATH, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect((await gz.arrayBuffer()).byteLength).toBeLessThan(body.length / 2);
+  });
+});

@@ -1,0 +1,76 @@
+// The per-process cache of purposes and notices is safe with N replicas: every instance sees a
+// configuration change on its very next request (the version is read with the property).
+import { Experience } from '@assent/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.ts';
+import { applyPropertyConfig } from '../domain/property-config.ts';
+import { loadConfig } from '../env.ts';
+import { demoPropertyConfig } from '../seed/demo-property.ts';
+import { createTestApp, TEST_ORIGIN, type TestApp } from '../testing.ts';
+
+let t: TestApp;
+let replicas: ReturnType<typeof createApp>[];
+beforeAll(async () => {
+  t = await createTestApp();
+  const deps = {
+    database: t.database,
+    config: loadConfig({ NODE_ENV: 'test' }),
+    clock: t.clock.now,
+    mailer: { send: async () => {} },
+    keyring: t.keyring,
+  };
+  replicas = [createApp(deps), createApp(deps)];
+});
+afterAll(() => t.dispose());
+
+async function analytics(app: (typeof replicas)[number], device: string) {
+  const res = await app.request('/v1/experience?locale=en', { headers: t.widgetHeaders(device) });
+  expect(res.status).toBe(200);
+  const exp = Experience.parse(await res.json());
+  const p = exp.purposes.find((x) => x.key === 'analytics');
+  if (!p) throw new Error('no analytics purpose');
+  return p;
+}
+
+describe('cached configuration', () => {
+  it('a new notice version is served at once by every replica that had cached the old one', async () => {
+    const device = t.newDevice();
+    const before = await Promise.all(replicas.map((r) => analytics(r, device)));
+    expect(before.map((p) => p.notice.version)).toEqual([1, 1]);
+    const cfg = demoPropertyConfig([TEST_ORIGIN]);
+    const purpose = cfg.purposes.find((p) => p.key === 'analytics');
+    if (!purpose?.notices.en) throw new Error('fixture');
+    purpose.notices.en.description = `${purpose.notices.en.description} Now also heat maps.`;
+    await applyPropertyConfig(t.database.db, cfg);
+    const after = await Promise.all(replicas.map((r) => analytics(r, device)));
+    expect(after.map((p) => p.notice.version)).toEqual([2, 2]);
+    expect(after[0]?.notice.description).toContain('heat maps');
+  });
+
+  it('a change made behind the API (plain SQL on purposes) is seen on the next request', async () => {
+    const device = t.newDevice();
+    expect(
+      (await analytics(replicas[0] as (typeof replicas)[number], device)).reconfirmAfterDays,
+    ).not.toBe(7);
+    await t.database.sql`
+      update purposes set reconfirm_after_days = 7
+      where key = 'analytics' and property_id = ${t.propertyId}`;
+    for (const r of replicas) expect((await analytics(r, device)).reconfirmAfterDays).toBe(7);
+  });
+
+  it('a new allowed origin is honoured at once (the property row is never served from cache)', async () => {
+    const other = 'https://second-shop.example';
+    const headers = { ...t.widgetHeaders(t.newDevice()), origin: other };
+    expect(
+      (await (replicas[0] as (typeof replicas)[number]).request('/v1/consents', { headers }))
+        .status,
+    ).toBe(403);
+    await t.database.sql`
+      update properties set allowed_origins = array_append(allowed_origins, ${other})
+      where id = ${t.propertyId}`;
+    expect(
+      (await (replicas[1] as (typeof replicas)[number]).request('/v1/consents', { headers }))
+        .status,
+    ).toBe(200);
+  });
+});
