@@ -8,7 +8,8 @@ import { canonicalJson } from './notices.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export type AuditActorType = 'staff' | 'job' | 'subject' | 'provider' | 'system';
+/** `api_key`: the product's backend calling the server API with a secret key (id `key_…`). */
+export type AuditActorType = 'staff' | 'job' | 'subject' | 'provider' | 'system' | 'api_key';
 
 export interface AuditEntry {
   actor: { type: AuditActorType; id?: string | null };

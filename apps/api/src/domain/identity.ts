@@ -4,8 +4,10 @@ import { type Db, newId, schema } from '@assent/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { ApiError } from '../errors.ts';
+import type { Keyring } from '../security/keyring.ts';
+import { currentKeyring } from '../security/keyring-scope.ts';
 import type { PropertyRow } from './properties.ts';
-import { subjectOfDevice } from './subjects.ts';
+import { sealedSubjectFields, subjectOfDevice } from './subjects.ts';
 
 /** Longest accepted token life (s): identity tokens are minted per page view, not stored. */
 export const MAX_TOKEN_LIFETIME_S = 600;
@@ -60,11 +62,20 @@ export async function identifyDevice(
   propertyId: string,
   key: string,
   claims: IdentityClaims,
+  keyring?: Keyring,
 ): Promise<{ subjectId: string; merged: boolean }> {
+  const ring = currentKeyring(keyring);
+  const newSubjectId = newId('sub');
+  // Encrypted before the transaction: the user id and email are stored only sealed (S1, S4).
+  const sealed = await sealedSubjectFields(ring, newSubjectId, {
+    externalId: claims.userId,
+    email: claims.email,
+  });
+  const emailIndex = claims.email ? ring.blindIndex('email', claims.email) : null;
   return db.transaction(async (tx) => {
     await tx
       .insert(schema.subjects)
-      .values({ id: newId('sub'), propertyId, externalId: claims.userId, email: claims.email })
+      .values({ id: newSubjectId, propertyId, ...sealed })
       .onConflictDoNothing();
     const [user] = await tx
       .select()
@@ -72,14 +83,14 @@ export async function identifyDevice(
       .where(
         and(
           eq(schema.subjects.propertyId, propertyId),
-          eq(schema.subjects.externalId, claims.userId),
+          eq(schema.subjects.externalIdIndex, ring.blindIndex('external_id', claims.userId)),
         ),
       );
     if (!user) throw new Error('user subject vanished');
-    if (claims.email && user.email !== claims.email) {
+    if (claims.email && user.emailIndex !== emailIndex) {
       await tx
         .update(schema.subjects)
-        .set({ email: claims.email })
+        .set(await sealedSubjectFields(ring, user.id, { email: claims.email }))
         .where(eq(schema.subjects.id, user.id));
     }
     const deviceSubjectId = await subjectOfDevice(tx, propertyId, key);

@@ -2,8 +2,10 @@
 // once its backend vouches for them (identify), both merged into one subject.
 import { createHash } from 'node:crypto';
 import { type Db, newId, schema } from '@assent/db';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import { ApiError } from '../errors.ts';
+import { fieldAad, isEncrypted, type Keyring } from '../security/keyring.ts';
+import { currentKeyring } from '../security/keyring-scope.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Conn = Db | Tx;
@@ -69,16 +71,125 @@ export async function historySubjects(db: Conn, subjectId: string): Promise<stri
   return [subjectId, ...merged.map((m) => m.id)];
 }
 
-/** Active (not merged) subjects linked to an email, across properties. */
-export async function subjectsByEmail(db: Conn, email: string) {
-  return db
-    .select()
-    .from(schema.subjects)
-    .where(and(eq(schema.subjects.email, email), isNull(schema.subjects.mergedInto)));
+type SubjectRow = typeof schema.subjects.$inferSelect;
+
+/** Normalised form of an email for the blind index (trimmed, lowercased). */
+const normal = (email: string) => email.trim().toLowerCase();
+
+/**
+ * The stored columns for a subject's email and external id (S1, S4): AES-256-GCM values bound
+ * to `subjects.<column>:<id>` plus their keyed blind indexes; null stays null.
+ */
+export async function sealedSubjectFields(
+  keyring: Keyring,
+  subjectId: string,
+  fields: { email?: string | null; externalId?: string | null },
+) {
+  const out: Partial<Pick<SubjectRow, 'email' | 'emailIndex' | 'externalId' | 'externalIdIndex'>> =
+    {};
+  if (fields.email !== undefined) {
+    const email = fields.email === null ? null : normal(fields.email);
+    out.email =
+      email === null
+        ? null
+        : await keyring.encrypt(email, fieldAad('subjects', 'email', subjectId));
+    out.emailIndex = email === null ? null : keyring.blindIndex('email', email);
+  }
+  if (fields.externalId !== undefined) {
+    const ext = fields.externalId;
+    out.externalId =
+      ext === null
+        ? null
+        : await keyring.encrypt(ext, fieldAad('subjects', 'external_id', subjectId));
+    out.externalIdIndex = ext === null ? null : keyring.blindIndex('external_id', ext);
+  }
+  return out;
 }
 
-/** Subjects by id, restricted to a list (used to re-check ownership). */
-export async function subjectsByIds(db: Conn, ids: string[]) {
+/** A subject row with its email and external id decrypted (for the code that needs them). */
+export async function openSubject(keyring: Keyring, row: SubjectRow): Promise<SubjectRow> {
+  return {
+    ...row,
+    email:
+      row.email === null
+        ? null
+        : await keyring.decrypt(row.email, fieldAad('subjects', 'email', row.id)),
+    externalId:
+      row.externalId === null
+        ? null
+        : await keyring.decrypt(row.externalId, fieldAad('subjects', 'external_id', row.id)),
+  };
+}
+
+/**
+ * Active (not merged) subjects linked to an email, across properties, found through the
+ * email's blind index (never by decrypting the table); email and external id come decrypted.
+ * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ */
+export async function subjectsByEmail(db: Conn, email: string, keyring?: Keyring) {
+  const ring = currentKeyring(keyring);
+  const rows = await db
+    .select()
+    .from(schema.subjects)
+    .where(
+      and(
+        eq(schema.subjects.emailIndex, ring.blindIndex('email', normal(email))),
+        isNull(schema.subjects.mergedInto),
+      ),
+    );
+  return Promise.all(rows.map((r) => openSubject(ring, r)));
+}
+
+/**
+ * Subjects by id, restricted to a list (used to re-check ownership); decrypted.
+ * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ */
+export async function subjectsByIds(db: Conn, ids: string[], keyring?: Keyring) {
   if (ids.length === 0) return [];
-  return db.select().from(schema.subjects).where(inArray(schema.subjects.id, ids));
+  const ring = currentKeyring(keyring);
+  const rows = await db.select().from(schema.subjects).where(inArray(schema.subjects.id, ids));
+  return Promise.all(rows.map((r) => openSubject(ring, r)));
+}
+
+/**
+ * Encrypts subject rows written before field encryption (plain email / external id, no
+ * blind index). Idempotent; run at start-up. @returns rows converted
+ */
+export async function encryptLegacySubjects(db: Db, keyring: Keyring): Promise<number> {
+  const legacy = await db
+    .select()
+    .from(schema.subjects)
+    .where(
+      or(
+        and(isNotNull(schema.subjects.email), isNull(schema.subjects.emailIndex)),
+        and(isNotNull(schema.subjects.externalId), isNull(schema.subjects.externalIdIndex)),
+      ),
+    );
+  for (const row of legacy) {
+    const fields = {
+      ...(row.email !== null && !isEncrypted(row.email) ? { email: row.email } : {}),
+      ...(row.externalId !== null && !isEncrypted(row.externalId)
+        ? { externalId: row.externalId }
+        : {}),
+    };
+    await db
+      .update(schema.subjects)
+      .set(await sealedSubjectFields(keyring, row.id, fields))
+      .where(eq(schema.subjects.id, row.id));
+  }
+  return legacy.length;
+}
+
+/**
+ * Erasure (PIPL 47; GDPR 17): removes every identifier a subject row holds (email, the
+ * product's user id and their blind indexes), so consent evidence kept under legal hold can
+ * no longer be linked to a person. (Added by the requests area; keep it in step with new
+ * identifier columns.)
+ */
+export async function forgetSubjectIdentifiers(db: Conn, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(schema.subjects)
+    .set({ email: null, emailIndex: null, externalId: null, externalIdIndex: null })
+    .where(inArray(schema.subjects.id, ids));
 }

@@ -5,6 +5,7 @@ import { schema } from '@assent/db';
 import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subjectsByIds } from '../domain/subjects.ts';
 import { DEMO_IDENTITY_SECRET } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
 
@@ -154,7 +155,10 @@ describe('POST /v1/identify', () => {
       .select()
       .from(schema.subjects)
       .where(eq(schema.subjects.id, out.subjectId));
-    expect(user?.email).toBe('merge@example.com');
+    // Stored encrypted (S1, S4); the domain reads it back in clear.
+    expect(user?.email).toMatch(/^enc1:/);
+    const [clear] = await subjectsByIds(t.database.db, [out.subjectId], t.keyring);
+    expect(clear?.email).toBe('merge@example.com');
   });
 });
 

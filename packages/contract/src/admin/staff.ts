@@ -1,0 +1,100 @@
+// The staff admin API (/admin/api): sign-in with password + TOTP, customer reads with field
+// masking, temporary grants, behaviour alerts, audit export (REQUIREMENTS S5-S7).
+import { z } from '@hono/zod-openapi';
+import { IsoTime } from '../common.ts';
+
+export const StaffPermission = z
+  .enum(['subjects.read', 'subjects.unmask', 'staff.manage', 'alerts.review', 'audit.export'])
+  .openapi('StaffPermission');
+export const StaffRole = z
+  .enum(['support', 'privacy_officer', 'admin', 'auditor'])
+  .openapi('StaffRole');
+
+export const StaffSignInInput = z
+  .object({
+    email: z.string().email().max(254),
+    password: z.string().min(1).max(1024),
+    /** A 6-digit TOTP code, or one of the recovery codes. */
+    code: z.string().min(6).max(64),
+  })
+  .openapi('StaffSignIn');
+export const StaffSignedIn = z
+  .object({
+    /** Bearer token for `Authorization: Bearer …`; valid 10 hours. */
+    token: z.string(),
+    staffId: z.string(),
+    /** True when customer-data access is suspended pending an alert review. */
+    suspended: z.boolean(),
+  })
+  .openapi('StaffSignedIn');
+
+export const StaffMe = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: StaffRole,
+    permissions: z.array(StaffPermission),
+    suspended: z.boolean(),
+  })
+  .openapi('StaffMe');
+
+export const StaffSubjectQuery = z.object({
+  email: z.string().email().max(254).optional(),
+  unmask: z.enum(['true', 'false']).optional(),
+  /** Why the values are needed in clear (required with unmask=true, audited). */
+  reason: z.string().max(500).optional(),
+});
+export const StaffSubject = z
+  .object({
+    id: z.string(),
+    propertyId: z.string(),
+    createdAt: IsoTime,
+    fields: z.record(z.string(), z.string().nullable()),
+    masked: z.array(z.string()),
+    restricted: z.array(z.string()),
+    consents: z.array(
+      z.object({ purposeId: z.string(), decision: z.string(), decidedAt: IsoTime }),
+    ),
+  })
+  .openapi('StaffSubject');
+export const StaffSubjectList = z
+  .object({ subjects: z.array(StaffSubject) })
+  .openapi('StaffSubjectList');
+
+export const GrantInput = z
+  .object({
+    permission: StaffPermission,
+    expiresAt: IsoTime,
+    reason: z.string().min(3).max(500),
+  })
+  .openapi('GrantInput');
+export const Grant = z
+  .object({
+    id: z.string(),
+    staffId: z.string(),
+    permission: StaffPermission,
+    reason: z.string(),
+    grantedBy: z.string(),
+    expiresAt: IsoTime,
+  })
+  .openapi('Grant');
+export const RoleChangeInput = z.object({ role: StaffRole }).openapi('RoleChange');
+
+export const StaffAlert = z
+  .object({
+    id: z.string(),
+    staffId: z.string(),
+    kind: z.enum(['bulk_reads', 'off_hours_sign_in']),
+    details: z.record(z.string(), z.unknown()),
+    createdAt: IsoTime,
+    reviewedBy: z.string().nullable(),
+    reviewedAt: IsoTime.nullable(),
+  })
+  .openapi('StaffAlert');
+export const StaffAlertList = z.object({ alerts: z.array(StaffAlert) }).openapi('StaffAlertList');
+export const AlertReviewInput = z
+  .object({ note: z.string().min(3).max(1000) })
+  .openapi('AlertReview');
+
+export const AuditExportQuery = z.object({ from: IsoTime, to: IsoTime });
