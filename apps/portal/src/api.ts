@@ -1,6 +1,16 @@
 // The portal's HTTP client for /portal/api: same-origin cookie session, the CSRF header on every
 // POST, and one error type carrying the problem+json `code` the UI words.
-import type { PortalDecisionInput, PortalMe, Problem } from '@assent/contract/types';
+import type {
+  CreateRequestInput,
+  PortalDecisionInput,
+  PortalHistory,
+  PortalMe,
+  PortalRequests,
+  PrivacyRequest,
+  Problem,
+  Profile,
+  ProfileInput,
+} from '@assent/contract/types';
 
 /** An API failure: the HTTP status (0 when the network failed) and the problem's stable code. */
 export class ApiError extends Error {
@@ -96,4 +106,57 @@ export function recordDecision(
 /** Ends the session (204). */
 export function signOut(): Promise<null> {
   return call('POST', '/sign-out');
+}
+
+/** The signed-in customer's privacy requests, the cooling-off days and the step-up window. */
+export function getRequests(): Promise<PortalRequests> {
+  return call('GET', '/requests');
+}
+
+/**
+ * Asks for a copy of one's data (`access`), erasure or a restriction. Errors:
+ * `step_up_required` (a fresh code is needed first), `request_pending`.
+ */
+export function createRequest(input: CreateRequestInput): Promise<{ requests: PrivacyRequest[] }> {
+  return call('POST', '/requests', input);
+}
+
+/** Cancels an erasure during its cooling-off. */
+export function cancelRequest(id: string): Promise<{ requests: PrivacyRequest[] }> {
+  return call('POST', `/requests/${encodeURIComponent(id)}/cancel`);
+}
+
+/** Emails a fresh code to the signed-in address (step-up). */
+export function startStepUp(): Promise<{ ok: true }> {
+  return call('POST', '/step-up/start');
+}
+
+/** Confirms the fresh code; export, deletion and correction are open for 10 minutes. */
+export function verifyStepUp(code: string): Promise<{ stepUpUntil: string }> {
+  return call('POST', '/step-up/verify', { code });
+}
+
+/** The profile fields held per property. */
+export function getProfile(): Promise<Profile> {
+  return call('GET', '/profile');
+}
+
+/** Corrects profile fields (needs step-up). */
+export function saveProfile(input: ProfileInput): Promise<Profile> {
+  return call('POST', '/profile', input);
+}
+
+/** Ends every session of this address. */
+export function signOutEverywhere(): Promise<null> {
+  return call('POST', '/sign-out-everywhere');
+}
+
+/** Signs in with a link from the product (`?pk=&token=`); errors: `invalid_token`. */
+export function signInWithLink(publishableKey: string, token: string): Promise<{ email: string }> {
+  return call('POST', '/sign-in/link', { publishableKey, token });
+}
+
+/** Every decision of the signed-in customer, newest first, with receipt links. */
+export function getHistory(): Promise<PortalHistory> {
+  return call('GET', '/history');
 }

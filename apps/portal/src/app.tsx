@@ -2,14 +2,25 @@
 // and the header every page shares.
 import type { PortalMe } from '@assent/contract/types';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, getConfig, getMe, signOut } from './api.ts';
+import { ApiError, getConfig, getMe, signInWithLink, signOut } from './api.ts';
 import { LanguageSelect } from './components/language-select.tsx';
 import { errorKey } from './consent-view.ts';
 import { createTranslator, type Locale } from './i18n/i18n.ts';
 import type { MessageKey } from './i18n/messages.ts';
 import { ConsentsPage } from './pages/consents-page.tsx';
+import { DataPage } from './pages/data-page.tsx';
+import { HistoryPage } from './pages/history-page.tsx';
+import { RequestsPage } from './pages/requests-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { saveLocale } from './preferences.ts';
+
+type View = 'consents' | 'history' | 'data' | 'requests';
+const VIEWS: { id: View; label: MessageKey }[] = [
+  { id: 'consents', label: 'nav.consents' },
+  { id: 'history', label: 'nav.history' },
+  { id: 'data', label: 'nav.data' },
+  { id: 'requests', label: 'nav.requests' },
+];
 
 type Session =
   | { kind: 'loading' }
@@ -21,6 +32,7 @@ export function App({ initialLocale }: { initialLocale: Locale }) {
   const [locale, setLocale] = useState(initialLocale);
   const [session, setSession] = useState<Session>({ kind: 'loading' });
   const [devMailbox, setDevMailbox] = useState(false);
+  const [view, setView] = useState<View>('consents');
   const t = useMemo(() => createTranslator(locale), [locale]);
 
   useEffect(() => {
@@ -48,10 +60,23 @@ export function App({ initialLocale }: { initialLocale: Locale }) {
   const loaded = useRef(false);
   useEffect(() => {
     if (loaded.current && session.kind !== 'signed-in') return;
+    const first = !loaded.current;
     loaded.current = true;
-    reload().catch((e: unknown) =>
-      setSession({ kind: 'signed-out', notice: errorKey(e instanceof ApiError ? e.code : '') }),
-    );
+    // A sign-in link from the product (`?pk=…&token=…`) is used once, then dropped from the URL.
+    const params = new URLSearchParams(location.search);
+    const pk = params.get('pk');
+    const token = params.get('token');
+    const viaLink =
+      first && pk && token
+        ? signInWithLink(pk, token).finally(() =>
+            history.replaceState(null, '', location.pathname + location.hash),
+          )
+        : Promise.resolve();
+    viaLink
+      .then(reload)
+      .catch((e: unknown) =>
+        setSession({ kind: 'signed-out', notice: errorKey(e instanceof ApiError ? e.code : '') }),
+      );
   }, [reload]);
 
   const changeLocale = (next: Locale) => {
@@ -59,8 +84,14 @@ export function App({ initialLocale }: { initialLocale: Locale }) {
     saveLocale(next);
   };
 
+  const sessionEnded = () => {
+    setView('consents');
+    setSession({ kind: 'signed-out', notice: 'error.unauthorized' });
+  };
+
   const onSignOut = async () => {
     await signOut().catch(() => undefined);
+    setView('consents');
     setSession({ kind: 'signed-out' });
   };
 
@@ -85,14 +116,43 @@ export function App({ initialLocale }: { initialLocale: Locale }) {
           onSignedIn={reload}
         />
       ) : (
-        <ConsentsPage
-          me={session.me}
-          locale={locale}
-          t={t}
-          reload={reload}
-          onSignOut={onSignOut}
-          onSessionEnded={() => setSession({ kind: 'signed-out', notice: 'error.unauthorized' })}
-        />
+        <>
+          <nav aria-label={t('nav.label')} class="tabs">
+            {VIEWS.map((v) => (
+              <button
+                key={v.id}
+                type="button"
+                class="tab"
+                data-testid={`nav-${v.id}`}
+                aria-current={view === v.id ? 'page' : undefined}
+                onClick={() => setView(v.id)}
+              >
+                {t(v.label)}
+              </button>
+            ))}
+          </nav>
+          {view === 'consents' ? (
+            <ConsentsPage
+              me={session.me}
+              locale={locale}
+              t={t}
+              reload={reload}
+              onSignOut={onSignOut}
+              onSessionEnded={sessionEnded}
+            />
+          ) : view === 'history' ? (
+            <HistoryPage locale={locale} t={t} onSessionEnded={sessionEnded} />
+          ) : view === 'data' ? (
+            <DataPage
+              email={session.me.email}
+              t={t}
+              onRequested={() => setView('requests')}
+              onSessionEnded={sessionEnded}
+            />
+          ) : (
+            <RequestsPage locale={locale} t={t} onSessionEnded={sessionEnded} />
+          )}
+        </>
       )}
     </>
   );

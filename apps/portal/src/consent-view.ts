@@ -71,6 +71,12 @@ const errorKeys = new Map<string, MessageKey>([
   ['csrf_failed', 'error.csrf_failed'],
   ['separate_consent_required', 'error.separate_consent_required'],
   ['network_error', 'error.network_error'],
+  ['step_up_required', 'error.step_up_required'],
+  ['request_pending', 'error.request_pending'],
+  ['export_expired', 'error.export_expired'],
+  ['invalid_transition', 'error.invalid_transition'],
+  ['not_found', 'error.not_found'],
+  ['invalid_token', 'error.invalid_token'],
 ]);
 
 /** The message for a problem `code` from the API; codes without their own wording → generic. */

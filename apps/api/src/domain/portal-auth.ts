@@ -2,7 +2,7 @@
 // cookie whose value is only stored hashed.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { type Db, newId, schema } from '@assent/db';
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { ApiError } from '../errors.ts';
 import type { Mailer } from '../mailer.ts';
 
@@ -58,17 +58,10 @@ export async function startSignIn(
 }
 
 /**
- * Checks a code and opens a session.
- * @returns the session cookie value (random 256 bits, base64url) to set.
+ * Checks the newest live code of `email` and consumes it.
  * @throws ApiError `invalid_code` (wrong, expired, used) or `too_many_attempts` (5 wrong tries).
  */
-export async function verifySignIn(
-  db: Db,
-  rawEmail: string,
-  code: string,
-  now: number,
-): Promise<string> {
-  const email = normalizeEmail(rawEmail);
+async function consumeCode(db: Db, email: string, code: string, now: number): Promise<void> {
   const [row] = await db
     .select()
     .from(schema.portalCodes)
@@ -94,20 +87,106 @@ export async function verifySignIn(
       throw new ApiError('too_many_attempts', 'Request a new code.');
     throw new ApiError('invalid_code');
   }
+  const [used] = await db
+    .update(schema.portalCodes)
+    .set({ consumedAt: new Date(now) })
+    .where(and(eq(schema.portalCodes.id, row.id), isNull(schema.portalCodes.consumedAt)))
+    .returning({ id: schema.portalCodes.id });
+  // Two requests raced with the same code: only one wins.
+  if (!used) throw new ApiError('invalid_code');
+}
+
+/**
+ * Checks a code and opens a session. A fresh code also counts as step-up for 10 minutes (R7).
+ * @returns the session cookie value (random 256 bits, base64url) to set.
+ * @throws ApiError `invalid_code` (wrong, expired, used) or `too_many_attempts` (5 wrong tries).
+ */
+export async function verifySignIn(
+  db: Db,
+  rawEmail: string,
+  code: string,
+  now: number,
+): Promise<string> {
+  const email = normalizeEmail(rawEmail);
+  await consumeCode(db, email, code, now);
   const token = randomBytes(32).toString('base64url');
   await db.transaction(async (tx) => {
-    await tx
-      .update(schema.portalCodes)
-      .set({ consumedAt: new Date(now) })
-      .where(eq(schema.portalCodes.id, row.id));
     await tx.insert(schema.portalSessions).values({
       id: sha256(token),
       email,
       createdAt: new Date(now),
       expiresAt: new Date(now + SESSION_IDLE_MS),
     });
+    await tx
+      .insert(schema.portalStepUps)
+      .values({ sessionId: sha256(token), verifiedAt: new Date(now) });
   });
   return token;
+}
+
+/** Step-up lasts this long after a fresh code (R7; 11 CCR §7060-7062). */
+export const STEP_UP_MS = 10 * 60_000;
+
+/**
+ * Step-up: a fresh code emailed to the session's own address proves the person is still there.
+ * @throws ApiError `invalid_code` / `too_many_attempts` like sign-in.
+ */
+export async function verifyStepUp(
+  db: Db,
+  token: string,
+  email: string,
+  code: string,
+  now: number,
+): Promise<void> {
+  await consumeCode(db, email, code, now);
+  await db
+    .insert(schema.portalStepUps)
+    .values({ sessionId: sha256(token), verifiedAt: new Date(now) })
+    .onConflictDoUpdate({
+      target: schema.portalStepUps.sessionId,
+      set: { verifiedAt: new Date(now) },
+    });
+}
+
+/**
+ * Refuses export, deletion and correction unless this session proved a fresh code within the
+ * last 10 minutes (R7).
+ * @throws ApiError `step_up_required` (403)
+ */
+export async function requireStepUp(db: Db, token: string | undefined, now: number) {
+  if (!token) throw new ApiError('step_up_required');
+  const [row] = await db
+    .select()
+    .from(schema.portalStepUps)
+    .where(eq(schema.portalStepUps.sessionId, sha256(token)));
+  if (!row || now - row.verifiedAt.getTime() > STEP_UP_MS)
+    throw new ApiError('step_up_required', 'Enter the code we just emailed you, then try again.');
+}
+
+/** When this session's step-up ends (epoch ms), or null when it never stepped up. */
+export async function stepUpUntil(db: Db, token: string | undefined): Promise<number | null> {
+  if (!token) return null;
+  const [row] = await db
+    .select()
+    .from(schema.portalStepUps)
+    .where(eq(schema.portalStepUps.sessionId, sha256(token)));
+  return row ? row.verifiedAt.getTime() + STEP_UP_MS : null;
+}
+
+/** Ends every session of an address ("sign out everywhere"). @returns how many ended */
+export async function endAllSessions(db: Db, email: string): Promise<number> {
+  const gone = await db
+    .delete(schema.portalSessions)
+    .where(eq(schema.portalSessions.email, normalizeEmail(email)))
+    .returning({ id: schema.portalSessions.id });
+  if (gone.length > 0)
+    await db.delete(schema.portalStepUps).where(
+      inArray(
+        schema.portalStepUps.sessionId,
+        gone.map((g) => g.id),
+      ),
+    );
+  return gone.length;
 }
 
 /**
@@ -132,6 +211,51 @@ export async function sessionEmail(
 
 /** Ends a session. */
 export async function endSession(db: Db, token: string | undefined): Promise<void> {
-  if (token)
-    await db.delete(schema.portalSessions).where(eq(schema.portalSessions.id, sha256(token)));
+  if (!token) return;
+  await db.delete(schema.portalSessions).where(eq(schema.portalSessions.id, sha256(token)));
+  await db.delete(schema.portalStepUps).where(eq(schema.portalStepUps.sessionId, sha256(token)));
+}
+
+/**
+ * Sign-in link: the product's backend (where the customer is already signed in) signs the same
+ * identity token as the widget's `identify` (HS256, ≤ 10 minutes, `email` claim required) and
+ * sends the customer to `/portal/?pk=<publishable key>&token=<token>`. Each token opens one
+ * session only (its SHA-256 is kept as used); a fresh product sign-in counts as step-up (R7).
+ * @returns `{ token, email }`: the session cookie value and the signed-in address.
+ * @throws ApiError `invalid_token` (bad signature, expired, no email, already used)
+ */
+export async function signInWithLink(
+  db: Db,
+  email: string | null,
+  identityToken: string,
+  now: number,
+): Promise<{ token: string; email: string }> {
+  if (!email) throw new ApiError('invalid_token', "The token must carry the customer's email.");
+  const address = normalizeEmail(email);
+  const used = await db
+    .insert(schema.portalCodes)
+    .values({
+      id: `lnk_${sha256(identityToken)}`,
+      email: address,
+      codeHash: sha256(identityToken),
+      expiresAt: new Date(now),
+      consumedAt: new Date(now),
+      createdAt: new Date(now),
+    })
+    .onConflictDoNothing()
+    .returning({ id: schema.portalCodes.id });
+  if (used.length === 0) throw new ApiError('invalid_token', 'This sign-in link was already used.');
+  const token = randomBytes(32).toString('base64url');
+  await db.transaction(async (tx) => {
+    await tx.insert(schema.portalSessions).values({
+      id: sha256(token),
+      email: address,
+      createdAt: new Date(now),
+      expiresAt: new Date(now + SESSION_IDLE_MS),
+    });
+    await tx
+      .insert(schema.portalStepUps)
+      .values({ sessionId: sha256(token), verifiedAt: new Date(now) });
+  });
+  return { token, email: address };
 }

@@ -39,7 +39,7 @@ export const SESSION_COOKIE = 'assent_portal';
 export const CSRF_HEADER = 'x-requested-with';
 export const CSRF_VALUE = 'assent-portal';
 
-type PortalEnv = AppEnv & { Variables: AppEnv['Variables'] & { email: string } };
+export type PortalEnv = AppEnv & { Variables: AppEnv['Variables'] & { email: string } };
 
 /** Refuses state-changing requests without the CSRF header (403 `csrf_failed`). */
 const csrfGuard = createMiddleware<PortalEnv>(async function csrfGuard(c, next) {
@@ -54,7 +54,7 @@ const csrfGuard = createMiddleware<PortalEnv>(async function csrfGuard(c, next) 
 });
 
 /** Requires a live session (401 `unauthorized`) and exposes its email. */
-const requireSession = createMiddleware<PortalEnv>(async function requireSession(c, next) {
+export const requireSession = createMiddleware<PortalEnv>(async function requireSession(c, next) {
   const { database, clock } = c.get('deps');
   const email = await sessionEmail(database.db, getCookie(c, SESSION_COOKIE), clock());
   if (!email) throw new ApiError('unauthorized', 'Sign in first.');

@@ -1,5 +1,6 @@
 // Every string the portal shows, in English (the reference) and Simplified Chinese.
 // `{name}` placeholders are filled by `translate`; keys are grouped by screen.
+import { requestsEn, requestsZhCN } from './requests-messages.ts';
 
 export const en = {
   'app.title': 'Privacy portal',
@@ -76,6 +77,7 @@ export const en = {
   'error.separate_consent_required': 'This purpose needs its own confirmation. Please try again.',
   'error.network_error': 'We could not reach the server. Check your connection and try again.',
   'error.unknown': 'Something went wrong on our side. Please try again later.',
+  ...requestsEn,
 } as const;
 
 /** A key of the message dictionary. */
@@ -156,4 +158,5 @@ export const zhCN: Messages = {
   'error.separate_consent_required': '此目的需要单独确认，请重试。',
   'error.network_error': '无法连接服务器。请检查网络后重试。',
   'error.unknown': '我们这边出了点问题，请稍后再试。',
+  ...requestsZhCN,
 };

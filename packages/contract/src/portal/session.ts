@@ -11,3 +11,8 @@ export const SignedIn = z.object({ email: z.string() }).openapi('SignedIn');
 
 export type SignInStartBody = z.infer<typeof SignInStartInput>;
 export type SignInVerifyBody = z.infer<typeof SignInVerifyInput>;
+
+/** Sign-in link: the product's publishable key and an identity token signed by its backend. */
+export const SignInLinkInput = z
+  .object({ publishableKey: z.string().min(1).max(200), token: z.string().min(1).max(4096) })
+  .openapi('SignInLink');

@@ -1,0 +1,175 @@
+// Erasure (PIPL 47; GDPR 17; REQUIREMENTS R4). Chosen path: consent events stay append-only
+// (P2) and are kept as legal proof of consent (GDPR 17(3)(b)(e), 7(1); PIPL 47 ¶2) in a
+// legal-hold state; everything that links them to a person is removed: devices (a later
+// visit starts a new subject), email and the product's user id, the state projection,
+// profile, exports, portal sessions, codes and step-ups. The held evidence is readable only
+// by the `legal` role, and each reading is audited.
+import { schema } from '@assent/db';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { ApiError } from '../../errors.ts';
+import { recordAudit } from '../audit.ts';
+import { forgetSubjectIdentifiers, historySubjects, subjectsByIds } from '../subjects.ts';
+import { fanOut } from './providers.ts';
+import { type Conn, type RequestRow, type Tx, transition } from './requests.ts';
+
+export const LEGAL_HOLD_BASIS =
+  'Proof of consent kept under legal obligation (GDPR 7(1), 17(3)(b)(e); PIPL 47 ¶2): storage and security access only.';
+
+/**
+ * Runs the erasure of a `verified` erasure request whose cooling-off has ended: moves it to
+ * `in_progress`, hands the product's identifiers to the data providers (fan-out), then
+ * removes the subject's personal data from every Assent table, all in one transaction.
+ * @returns how many provider calls were created (0 → the caller may complete it at once).
+ */
+export async function executeErasure(tx: Tx, request: RequestRow, now: number): Promise<number> {
+  const ids = await historySubjects(tx, request.subjectId);
+  const rows = await subjectsByIds(tx, ids);
+  const main = rows.find((r) => r.id === request.subjectId);
+  await transition(tx, request.id, 'in_progress', { actor: { type: 'job' }, note: 'erasure' }, now);
+  const calls = await fanOut(
+    tx,
+    request,
+    { subject: { externalId: main?.externalId ?? null, email: main?.email ?? null } },
+    now,
+  );
+  const emails = [...new Set(rows.map((r) => r.email).filter((e): e is string => !!e))];
+  const counts: Record<string, number> = {};
+  const count = (name: string, n: { length: number }) => {
+    counts[name] = n.length;
+  };
+  count(
+    'devices',
+    await tx
+      .delete(schema.devices)
+      .where(inArray(schema.devices.subjectId, ids))
+      .returning({ id: schema.devices.id }),
+  );
+  count(
+    'consentStates',
+    await tx
+      .delete(schema.consentStates)
+      .where(inArray(schema.consentStates.subjectId, ids))
+      .returning({ id: schema.consentStates.eventId }),
+  );
+  count(
+    'profiles',
+    await tx
+      .delete(schema.subjectProfiles)
+      .where(inArray(schema.subjectProfiles.subjectId, ids))
+      .returning({ id: schema.subjectProfiles.subjectId }),
+  );
+  count(
+    'exports',
+    await tx
+      .delete(schema.requestExports)
+      .where(inArray(schema.requestExports.subjectId, ids))
+      .returning({ id: schema.requestExports.requestId }),
+  );
+  if (emails.length > 0) {
+    const sessions = await tx
+      .delete(schema.portalSessions)
+      .where(inArray(schema.portalSessions.email, emails))
+      .returning({ id: schema.portalSessions.id });
+    count('sessions', sessions);
+    if (sessions.length > 0)
+      await tx.delete(schema.portalStepUps).where(
+        inArray(
+          schema.portalStepUps.sessionId,
+          sessions.map((s) => s.id),
+        ),
+      );
+    count(
+      'codes',
+      await tx
+        .delete(schema.portalCodes)
+        .where(inArray(schema.portalCodes.email, emails))
+        .returning({ id: schema.portalCodes.id }),
+    );
+    await tx.delete(schema.devMailbox).where(inArray(schema.devMailbox.to, emails));
+  }
+  await forgetSubjectIdentifiers(tx, ids);
+  await tx
+    .insert(schema.legalHolds)
+    .values(
+      ids.map((subjectId) => ({
+        subjectId,
+        requestId: request.id,
+        propertyId: request.propertyId,
+        heldAt: new Date(now),
+        basis: LEGAL_HOLD_BASIS,
+      })),
+    )
+    .onConflictDoNothing();
+  await tx
+    .insert(schema.outbox)
+    .values({
+      id: `obx_${request.id}`,
+      propertyId: request.propertyId,
+      subjectId: request.subjectId,
+      topic: 'subject.erased',
+      payload: { subjectId: request.subjectId, requestId: request.id },
+    })
+    .onConflictDoNothing();
+  await recordAudit(
+    tx,
+    {
+      actor: { type: 'job' },
+      action: 'subject.erase',
+      subjectId: request.subjectId,
+      target: request.id,
+      details: { ...counts, subjects: ids.length, providerCalls: calls },
+    },
+    now,
+  );
+  return calls;
+}
+
+/** True when a subject's evidence is under legal hold (it was erased). */
+export async function isHeld(db: Conn, subjectId: string): Promise<boolean> {
+  const [row] = await db
+    .select()
+    .from(schema.legalHolds)
+    .where(eq(schema.legalHolds.subjectId, subjectId))
+    .limit(1);
+  return !!row;
+}
+
+/**
+ * The consent evidence of an erased subject, for the `legal` role only (R4), audited.
+ * @throws ApiError `forbidden` for any other role; `not_found` when nothing is held.
+ */
+export async function readLegalHold(
+  tx: Tx,
+  staff: { id: string; role: string },
+  subjectId: string,
+  now: number,
+) {
+  if (staff.role !== 'legal') {
+    await recordAudit(
+      tx,
+      { actor: { type: 'staff', id: staff.id }, action: 'legal_hold.read_denied', subjectId },
+      now,
+    );
+    throw new ApiError(
+      'forbidden',
+      'Records under legal hold are readable only by the legal role.',
+    );
+  }
+  if (!(await isHeld(tx, subjectId)))
+    throw new ApiError('not_found', 'Nothing held for this subject.');
+  const events = await tx
+    .select()
+    .from(schema.consentEvents)
+    .where(and(eq(schema.consentEvents.subjectId, subjectId), isNotNull(schema.consentEvents.id)));
+  await recordAudit(
+    tx,
+    {
+      actor: { type: 'staff', id: staff.id },
+      action: 'legal_hold.read',
+      subjectId,
+      details: { events: events.length },
+    },
+    now,
+  );
+  return events;
+}

@@ -1,0 +1,153 @@
+// Portal account: correction of profile fields (R3) behind step-up (R7), sign-out everywhere,
+// and the retention of closed request records (R8).
+import { PortalRequests, Problem, ProfileView } from '@assent/contract';
+import { schema } from '@assent/db';
+import { and, eq } from 'drizzle-orm';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeOldRequests } from '../domain/requests/progress.ts';
+import { DEMO_IDENTITY_SECRET, DEMO_PUBLISHABLE_KEY } from '../seed/demo-property.ts';
+import { createTestApp, type TestApp } from '../testing.ts';
+import { jobDeps, json, linkEmail, portal, signIn } from './portal-test-kit.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.dispose());
+
+describe('profile', () => {
+  it('R3: the customer corrects their name and phone; an audit event names the fields, not the values', async () => {
+    await linkEmail(t, 'rita@example.com');
+    const cookie = await signIn(t, 'rita@example.com');
+    const res = await portal(t, cookie, '/profile', {
+      propertyId: t.propertyId,
+      name: 'Rita Li',
+      phone: '+86 21 5555 0000',
+    });
+    expect(res.status).toBe(200);
+    expect(ProfileView.parse(await res.json()).profiles[0]).toMatchObject({
+      name: 'Rita Li',
+      phone: '+86 21 5555 0000',
+    });
+    const fix = await portal(t, cookie, '/profile', { propertyId: t.propertyId, name: 'Rita Lee' });
+    expect(ProfileView.parse(await fix.json()).profiles[0]).toMatchObject({
+      name: 'Rita Lee',
+      phone: '+86 21 5555 0000',
+    });
+
+    const audits = await t.database.db
+      .select()
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.action, 'subject.rectify'));
+    expect(audits.map((a) => a.details.fields)).toEqual([['name', 'phone'], ['name']]);
+    expect(JSON.stringify(audits)).not.toContain('Rita');
+    const list = PortalRequests.parse(await (await portal(t, cookie, '/requests')).json());
+    expect(list.requests.filter((r) => r.type === 'rectification').map((r) => r.status)).toEqual([
+      'completed',
+      'completed',
+    ]);
+  });
+
+  it('R7: a correction needs a fresh code within 10 minutes', async () => {
+    await linkEmail(t, 'stale@example.com');
+    const cookie = await signIn(t, 'stale@example.com');
+    t.clock.advanceDays(11 / 1440);
+    const res = await portal(t, cookie, '/profile', { propertyId: t.propertyId, name: 'X' });
+    expect(res.status).toBe(403);
+    expect(Problem.parse(await res.json()).code).toBe('step_up_required');
+  });
+
+  it('security: a customer cannot correct a profile at a property they are not known to; bad input is 400', async () => {
+    await linkEmail(t, 'mal@example.com');
+    const cookie = await signIn(t, 'mal@example.com');
+    expect(
+      (await portal(t, cookie, '/profile', { propertyId: 'prop_other', name: 'X' })).status,
+    ).toBe(404);
+    expect(
+      (await portal(t, cookie, '/profile', { propertyId: t.propertyId, phone: '<script>' })).status,
+    ).toBe(400);
+  });
+});
+
+describe('sessions', () => {
+  it('sign out everywhere ends every session of the address', async () => {
+    await linkEmail(t, 'two@example.com');
+    const a = await signIn(t, 'two@example.com');
+    const b = await signIn(t, 'two@example.com');
+    expect((await portal(t, a, '/sign-out-everywhere', {})).status).toBe(204);
+    expect((await portal(t, b, '/me')).status).toBe(401);
+    expect((await portal(t, a, '/me')).status).toBe(401);
+  });
+});
+
+describe('retention', () => {
+  it('R8: closed request records are kept for the retention period (3 years by default), then purged', async () => {
+    await linkEmail(t, 'old@example.com');
+    const cookie = await signIn(t, 'old@example.com');
+    await portal(t, cookie, '/profile', { propertyId: t.propertyId, name: 'Old' });
+    const [subject] = await t.database.db
+      .select()
+      .from(schema.subjectProfiles)
+      .where(eq(schema.subjectProfiles.propertyId, t.propertyId));
+    const mine = () =>
+      t.database.db
+        .select()
+        .from(schema.privacyRequests)
+        .where(and(eq(schema.privacyRequests.type, 'rectification')));
+    const before = (await mine()).length;
+    expect(subject).toBeDefined();
+    t.clock.advanceDays(2 * 365);
+    expect(await purgeOldRequests(jobDeps(t))).toBe(0);
+    expect((await mine()).length).toBe(before);
+    t.clock.advanceDays(366);
+    expect(await purgeOldRequests(jobDeps(t))).toBeGreaterThanOrEqual(before);
+    expect(await mine()).toHaveLength(0);
+  });
+});
+
+describe('sign-in link', () => {
+  async function token(claims: Record<string, unknown>, secret = DEMO_IDENTITY_SECRET, life = 300) {
+    const now = Math.floor(t.clock.now() / 1000);
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user_link')
+      .setIssuedAt(now)
+      .setExpirationTime(now + life)
+      .sign(new TextEncoder().encode(secret));
+  }
+  const post = (body: unknown) =>
+    t.app.request('/portal/api/sign-in/link', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(body),
+    });
+
+  it('R7: a link signed by the product signs in once and counts as step-up', async () => {
+    await linkEmail(t, 'link@example.com');
+    const tok = await token({ email: 'link@example.com' });
+    const res = await post({ publishableKey: DEMO_PUBLISHABLE_KEY, token: tok });
+    expect(res.status).toBe(200);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(res.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+    expect((await portal(t, cookie, '/requests', { type: 'access' })).status).toBe(201);
+    const again = await post({ publishableKey: DEMO_PUBLISHABLE_KEY, token: tok });
+    expect(again.status).toBe(401);
+  });
+
+  it('security: a forged, emailless or over-long token is refused', async () => {
+    for (const tok of [
+      await token({ email: 'x@example.com' }, 'not-the-secret-not-the-secret-0000'),
+      await token({}),
+      await token({ email: 'x@example.com' }, DEMO_IDENTITY_SECRET, 3600),
+    ]) {
+      const res = await post({ publishableKey: DEMO_PUBLISHABLE_KEY, token: tok });
+      expect(res.status).toBe(401);
+      expect(Problem.parse(await res.json()).code).toBe('invalid_token');
+    }
+    expect(
+      (await post({ publishableKey: 'pk_unknown', token: await token({ email: 'x@example.com' }) }))
+        .status,
+    ).toBe(401);
+  });
+});
