@@ -1,18 +1,34 @@
 // createApp(deps): the whole HTTP surface. Tests build the same app with a fake clock and a
 // real database; main.ts serves it.
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './context.ts';
 import { ApiError, problem } from './errors.ts';
 import { propertyAuth } from './middleware/property.ts';
+import { signInRateLimit, widgetRateLimit } from './middleware/rate-limit.ts';
+import { adminRoutes } from './routes/admin/index.ts';
 import { consentRoutes } from './routes/consents.ts';
+import { dataProviderRoutes } from './routes/data-providers.ts';
 import { devRoutes } from './routes/dev.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { experienceRoutes } from './routes/experience.ts';
 import { identifyRoutes } from './routes/identify.ts';
 import { portalRoutes } from './routes/portal.ts';
+import { portalAccountRoutes } from './routes/portal-account.ts';
+import { portalHistoryRoutes } from './routes/portal-history.ts';
+import { portalRequestRoutes } from './routes/portal-requests.ts';
+import { jwksRoutes, receiptRoutes } from './routes/receipts.ts';
+import { serverRoutes } from './routes/server/index.ts';
 import { staticRoutes } from './routes/static.ts';
+import { registerWebhookEvents, webhookRoutes } from './routes/webhooks.ts';
+import { withKeyring } from './security/keyring-scope.ts';
+import { portalCsp, transportSecurity } from './security/transport.ts';
+
+/** Largest request body accepted (bytes). */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /** Logs without personal data: method, path (no query), status, duration (ms), request id. */
 function logLine(method: string, path: string, status: number, ms: number, id: string) {
@@ -32,7 +48,7 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
   app.use(async (c, next) => {
     const started = performance.now();
     c.set('deps', deps);
-    await next();
+    await withKeyring(deps.keyring, next);
     log(
       logLine(
         c.req.method,
@@ -43,13 +59,39 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
       ),
     );
   });
+  app.use(transportSecurity());
+  // JSON bodies are small (a batch is at most 50 decisions): refuse anything larger before parsing.
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        problem(
+          c,
+          new ApiError('payload_too_large', `Bodies are limited to ${MAX_BODY_BYTES} bytes.`),
+        ),
+    }),
+  );
   app.use('/portal/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use('/portal/*', portalCsp());
 
+  // The product's backend (secret key), mounted before the widget's /v1/* middleware so the
+  // publishable-key, origin and widget rate-limit checks never run for it.
+  app.route('/v1/server', serverRoutes);
+  app.route('/v1/server', webhookRoutes); // behind serverRoutes' secret-key middleware
+  registerWebhookEvents(app.openAPIRegistry);
+  app.route('/v1/server', dataProviderRoutes); // behind serverRoutes' secret-key middleware
   app.use('/v1/*', propertyAuth());
+  app.use('/v1/*', widgetRateLimit());
+  app.use('/portal/api/sign-in/*', signInRateLimit());
   app.route('/v1', experienceRoutes);
   app.route('/v1', consentRoutes);
   app.route('/v1', identifyRoutes);
+  app.route('/v1', receiptRoutes);
   app.route('/portal/api', portalRoutes);
+  app.route('/portal/api', portalRequestRoutes);
+  app.route('/portal/api', portalAccountRoutes);
+  app.route('/portal/api', portalHistoryRoutes);
+  app.route('/admin/api', adminRoutes);
   if (deps.config.devMailbox) app.route('/dev', devRoutes);
 
   app.doc31('/openapi.json', {
@@ -61,6 +103,8 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
         'Consent evidence and privacy preferences. Errors are RFC 9457 application/problem+json with a stable `code`.',
     },
   });
+  app.route('/docs', docsRoutes('/openapi.json'));
+  app.route('/', jwksRoutes);
   app.get('/healthz', (c) => c.json({ ok: true, database: deps.database.kind }));
   app.route('/', staticRoutes(deps.assets ?? {}));
 

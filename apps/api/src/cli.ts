@@ -19,7 +19,17 @@ export interface CliCommand {
 }
 
 /** Known commands: name → module under ./cli/. Add a line for a new command. */
-export const commands: Record<string, () => Promise<CliCommand>> = {};
+export const commands: Record<string, () => Promise<CliCommand>> = {
+  apply: () => import('./cli/apply.ts'),
+  audit: () => import('./cli/audit.ts'),
+  jobs: () => import('./cli/jobs.ts'),
+  keys: () => import('./cli/keys.ts'),
+  'master-key': () => import('./cli/master-key.ts'),
+  providers: () => import('./cli/providers.ts'),
+  'rebuild-state': () => import('./cli/rebuild-state.ts'),
+  staff: () => import('./cli/staff.ts'),
+  requests: () => import('./cli/requests.ts'),
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

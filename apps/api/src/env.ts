@@ -1,6 +1,7 @@
 // Configuration, parsed once at start-up with zod and failing closed. Nothing else reads process.env.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEV_MASTER_KEY, parseMasterKeys } from './security/master-keys.ts';
 
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -16,9 +17,70 @@ const Env = z.object({
   ASSENT_PUBLIC_URL: z.string().url().optional(),
   /** Seed the demo property on start (default on outside production). */
   ASSENT_SEED_DEMO: z.enum(['true', 'false']).optional(),
+  /** Private Ed25519 JWK (JSON) signing consent receipts; unset = one is generated on first use. */
+  ASSENT_RECEIPT_SIGNING_KEY: z
+    .string()
+    .refine(isEd25519PrivateJwk, 'a private Ed25519 JWK: {"kty":"OKP","crv":"Ed25519","x":…,"d":…}')
+    .optional(),
+  /** SMTP transport for portal mail (`smtp://user:pass@host:587`); unset = dev mailbox only. */
+  SMTP_URL: z.string().url().optional(),
+  /** Sender address of portal mail. */
+  SMTP_FROM: z.string().default('Assent <no-reply@localhost>'),
+  /** Days between an erasure request and the erasure itself; the customer may cancel meanwhile. */
+  ASSENT_ERASURE_COOLING_OFF_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  /** How long privacy request records are kept (days); at least 24 months (11 CCR §7101, R8). */
+  ASSENT_REQUEST_RETENTION_DAYS: z.coerce.number().int().min(730).default(1095),
+  /** Hours an export's download link stays valid. */
+  ASSENT_EXPORT_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  /** JSON overriding request deadlines per jurisdiction (see domain/requests/due-dates.ts). */
+  ASSENT_REQUEST_DEADLINES: z.string().optional(),
+  /** Master key (base64, 32 bytes) wrapping the data keys; required in production. */
+  ASSENT_MASTER_KEY: z.string().optional(),
+  /** Comma-separated previous master keys, still accepted to unwrap until `keys rotate` ran. */
+  ASSENT_PREVIOUS_MASTER_KEYS: z.string().default(''),
+  /** `true` when a proxy in front sets X-Forwarded-Proto; production refuses plain HTTP otherwise. */
+  ASSENT_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  /** Webhook receiving staff behaviour alerts (POST JSON). */
+  ASSENT_ALERT_WEBHOOK_URL: z.string().url().optional(),
+  /** Distinct customers one staff member may read per day before an alert (procedure §2.3). */
+  ASSENT_STAFF_MAX_DAILY_SUBJECTS: z.coerce.number().int().min(1).default(50),
+  /** Staff working hours `HH:MM-HH:MM` in ASSENT_STAFF_TIME_ZONE; sign-ins outside alert. */
+  ASSENT_STAFF_WORKING_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/)
+    .default('08:00-20:00'),
+  /** IANA time zone of the working hours. */
+  ASSENT_STAFF_TIME_ZONE: z.string().default('UTC'),
+  /** Rate-limit window of the public endpoints (seconds; sliding window). */
+  ASSENT_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Widget reads (GET /v1/*) per window per property and truncated IP; 0 = no limit. */
+  ASSENT_RATE_LIMIT_READS: z.coerce.number().int().min(0).default(1200),
+  /** Widget writes (POST /v1/*) per window per property, truncated IP and device; 0 = no limit. */
+  ASSENT_RATE_LIMIT_WRITES: z.coerce.number().int().min(0).default(120),
+  /** Portal sign-in calls (/portal/api/sign-in/*) per window per truncated IP; 0 = no limit. */
+  ASSENT_RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(0).default(20),
+  /** Run background jobs inside the API process (default); `false` when a separate worker runs them. */
+  ASSENT_WORKER: z.enum(['true', 'false']).default('true'),
 });
 
+/** True for the JSON of a private Ed25519 JWK (consent receipt signing key). */
+function isEd25519PrivateJwk(value: string): boolean {
+  try {
+    const jwk = JSON.parse(value) as Record<string, unknown>;
+    return (
+      jwk.kty === 'OKP' &&
+      jwk.crv === 'Ed25519' &&
+      typeof jwk.x === 'string' &&
+      typeof jwk.d === 'string'
+    );
+  } catch {
+    return false;
+  }
+}
+
 export interface Config {
+  /** Private Ed25519 JWK (JSON) for consent receipts, or undefined to generate one (P4). */
+  receiptSigningKey: string | undefined;
   production: boolean;
   databaseUrl: string | undefined;
   dataDir: string;
@@ -30,6 +92,36 @@ export interface Config {
   devMailbox: boolean;
   /** Portal cookies carry `Secure` (off only for plain-HTTP localhost development). */
   secureCookies: boolean;
+  /** SMTP transport URL and sender; without a URL mail goes to the dev mailbox (development only). */
+  smtp: { url: string | undefined; from: string };
+  /** Privacy requests (REQUIREMENTS R4, R5, R8). */
+  requests: {
+    coolingOffDays: number;
+    retentionDays: number;
+    /** ms */
+    exportTtlMs: number;
+    /** Raw JSON override of the deadline table, validated by `deadlineTable()`. */
+    deadlines: string | undefined;
+  };
+  /** Keys, transport and staff controls (REQUIREMENTS S4-S6). */
+  security: SecurityConfig;
+  /** Public endpoint rate limits (counters in Postgres, shared by every API process). */
+  rateLimit: { windowMs: number; reads: number; writes: number; signIn: number };
+  /** Work the job queues in this API process (jobs/runner.ts); false = only enqueue. */
+  worker: boolean;
+}
+
+export interface SecurityConfig {
+  /** base64 master key (the development key outside production when unset). */
+  masterKey: string;
+  /** Comma-separated previous master keys (base64). */
+  previousMasterKeys: string;
+  trustProxy: boolean;
+  alertWebhookUrl: string | undefined;
+  maxDailySubjects: number;
+  /** Minutes after midnight in `timeZone`: [start, end). */
+  workingHours: { start: number; end: number };
+  timeZone: string;
 }
 
 /**
@@ -46,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV === 'production';
   const publicUrl = e.ASSENT_PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   return {
+    receiptSigningKey: e.ASSENT_RECEIPT_SIGNING_KEY,
     production,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.ASSENT_DATA_DIR,
@@ -55,5 +148,52 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.ASSENT_SEED_DEMO ? e.ASSENT_SEED_DEMO === 'true' : !production,
     devMailbox: !production,
     secureCookies: production || !/^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(publicUrl),
+    smtp: { url: e.SMTP_URL, from: e.SMTP_FROM },
+    requests: {
+      coolingOffDays: e.ASSENT_ERASURE_COOLING_OFF_DAYS,
+      retentionDays: e.ASSENT_REQUEST_RETENTION_DAYS,
+      exportTtlMs: e.ASSENT_EXPORT_TTL_HOURS * 3_600_000,
+      deadlines: e.ASSENT_REQUEST_DEADLINES,
+    },
+    security: securityConfig(e, production),
+    rateLimit: {
+      windowMs: e.ASSENT_RATE_LIMIT_WINDOW_SECONDS * 1000,
+      reads: e.ASSENT_RATE_LIMIT_READS,
+      writes: e.ASSENT_RATE_LIMIT_WRITES,
+      signIn: e.ASSENT_RATE_LIMIT_SIGN_IN,
+    },
+    worker: e.ASSENT_WORKER === 'true',
+  };
+}
+
+const minutes = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/** Security settings; production refuses a missing or development master key (S4). */
+function securityConfig(e: z.infer<typeof Env>, production: boolean): SecurityConfig {
+  if (production && (!e.ASSENT_MASTER_KEY || e.ASSENT_MASTER_KEY === DEV_MASTER_KEY))
+    throw new Error('Invalid configuration:\n  ASSENT_MASTER_KEY: required in production');
+  const masterKey = e.ASSENT_MASTER_KEY ?? DEV_MASTER_KEY;
+  try {
+    parseMasterKeys(masterKey, e.ASSENT_PREVIOUS_MASTER_KEYS);
+  } catch (err) {
+    throw new Error(`Invalid configuration:\n  ASSENT_MASTER_KEY: ${(err as Error).message}`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: e.ASSENT_STAFF_TIME_ZONE });
+  } catch {
+    throw new Error('Invalid configuration:\n  ASSENT_STAFF_TIME_ZONE: unknown time zone');
+  }
+  const [start = '08:00', end = '20:00'] = e.ASSENT_STAFF_WORKING_HOURS.split('-');
+  return {
+    masterKey,
+    previousMasterKeys: e.ASSENT_PREVIOUS_MASTER_KEYS,
+    trustProxy: e.ASSENT_TRUST_PROXY === 'true',
+    alertWebhookUrl: e.ASSENT_ALERT_WEBHOOK_URL,
+    maxDailySubjects: e.ASSENT_STAFF_MAX_DAILY_SUBJECTS,
+    workingHours: { start: minutes(start), end: minutes(end) },
+    timeZone: e.ASSENT_STAFF_TIME_ZONE,
   };
 }

@@ -3,8 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { createDb } from '@assent/db';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import type { Deps } from './context.ts';
+import { encryptLegacySubjects } from './domain/subjects.ts';
 import type { Config } from './env.ts';
-import { devMailer } from './mailer.ts';
+import { jobs } from './jobs/registry.ts';
+import { startJobRunner } from './jobs/runner.ts';
+import { mailerFromConfig } from './mailer.ts';
+import { keyringFromConfig } from './security/keyring.ts';
 import { seedDemo } from './seed/seed-demo.ts';
 
 export interface RunningApi {
@@ -29,19 +34,23 @@ export async function startApi(
   if (config.seedDemo) await seedDemo(database, options.demoOrigins ?? []);
   if (config.production && config.devMailbox)
     throw new Error('the dev mailbox cannot run in production');
-  const app = createApp(
-    {
-      database,
-      config,
-      clock: Date.now,
-      mailer: devMailer(database, log),
-      assets: {
-        sdkDist: here('../../../packages/sdk/dist'),
-        portalDist: here('../../portal/dist'),
-      },
+  const keyring = await keyringFromConfig(database.db, config.security, Date.now());
+  await encryptLegacySubjects(database.db, keyring);
+  const deps: Deps = {
+    database,
+    config,
+    clock: Date.now,
+    mailer: mailerFromConfig(config, database, log),
+    keyring,
+    assets: {
+      sdkDist: here('../../../packages/sdk/dist'),
+      portalDist: here('../../portal/dist'),
     },
-    log,
-  );
+  };
+  // Jobs run in this process unless ASSENT_WORKER=false (then `worker.ts` runs them).
+  const runner = await startJobRunner(deps, jobs, { worker: config.worker, log });
+  deps.jobs = runner;
+  const app = createApp(deps, log);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s),
@@ -54,6 +63,7 @@ export async function startApi(
     databaseKind: database.kind,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runner.stop();
       await database.close();
     },
   };

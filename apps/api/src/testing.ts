@@ -4,25 +4,35 @@ import { createTestDb } from '@assent/db/testing';
 import { createApp } from './app.ts';
 import { loadConfig } from './env.ts';
 import { devMailer } from './mailer.ts';
+import { keyringFromConfig } from './security/keyring.ts';
 import { DEMO_PUBLISHABLE_KEY } from './seed/demo-property.ts';
 import { seedDemo } from './seed/seed-demo.ts';
 
 export const TEST_ORIGIN = 'https://shop.example';
 
-/** Builds the app with the demo property seeded and a movable clock starting at 2026-01-01. */
-export async function createTestApp() {
+/**
+ * Builds the app with the demo property seeded and a movable clock starting at 2026-01-01.
+ * @param env extra configuration variables (e.g. `ASSENT_ALERT_WEBHOOK_URL`)
+ */
+export async function createTestApp(env: Record<string, string> = {}) {
   const database = await createTestDb();
   const propertyId = await seedDemo(database, [TEST_ORIGIN]);
   let now = Date.parse('2026-01-01T00:00:00Z');
-  const config = loadConfig({ NODE_ENV: 'test', ASSENT_PUBLIC_URL: 'http://localhost:4000' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    ASSENT_PUBLIC_URL: 'http://localhost:4000',
+    ...env,
+  });
+  const keyring = await keyringFromConfig(database.db, config.security, now);
   const app = createApp(
-    { database, config, clock: () => now, mailer: devMailer(database, () => {}) },
+    { database, config, clock: () => now, mailer: devMailer(database, () => {}), keyring },
     process.env.ASSENT_TEST_LOG ? console.log : () => {},
   );
   let deviceCounter = 0;
   return {
     app,
     database,
+    keyring,
     propertyId,
     clock: {
       now: () => now,

@@ -1,8 +1,10 @@
 // The demo shop as a small Hono app: a product team's site and backend in miniature.
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { dataProviderRoutes } from './data-provider.ts';
 import { demoUserId, mintIdentityToken } from './identity-token.ts';
-import { shopPage } from './shop-page.ts';
+import { shopLocale, shopPage } from './shop-page.ts';
+import { testPages } from './test-pages.ts';
 
 export { demoUserId, mintIdentityToken } from './identity-token.ts';
 
@@ -24,6 +26,7 @@ export function createDemoApp(o: DemoOptions) {
         : null;
       return c.html(
         shopPage({
+          locale: shopLocale(c.req.query('lang'), c.req.header('accept-language')),
           apiUrl: o.apiUrl,
           publishableKey: o.publishableKey,
           user: email ? { email } : null,
@@ -41,5 +44,7 @@ export function createDemoApp(o: DemoOptions) {
     .post('/logout', (c) => {
       deleteCookie(c, USER_COOKIE, { path: '/' });
       return c.redirect('/', 303);
-    });
+    })
+    .route('/test', testPages(o))
+    .route('/assent/data-provider', dataProviderRoutes());
 }

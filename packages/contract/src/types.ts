@@ -13,11 +13,19 @@ export type {
   RecordConsentsOutputBody as RecordConsentsOutput,
 } from './consents/record.ts';
 export type { ErrorCode } from './errors.ts';
+export type { PortalHistoryBody as PortalHistory } from './portal/history.ts';
 export type {
   PortalDecisionInputBody as PortalDecisionInput,
   PortalMeBody as PortalMe,
   PortalPurposeBody as PortalPurpose,
 } from './portal/me.ts';
+export type {
+  CreateRequestInputBody as CreateRequestInput,
+  PortalRequestsBody as PortalRequests,
+  PrivacyRequestBody as PrivacyRequest,
+  ProfileBody as Profile,
+  ProfileInputBody as ProfileInput,
+} from './portal/requests.ts';
 export type { SignInStartBody, SignInVerifyBody } from './portal/session.ts';
 
 /** RFC 9457 problem body every Assent error uses. */

@@ -61,6 +61,10 @@ export const purposes = pgTable(
     category: text('category').notNull(),
     necessary: boolean('necessary').notNull().default(false),
     sensitive: boolean('sensitive').notNull().default(false),
+    /** PIPL art. 28 kind when `sensitive` (`biometric`, `health`, `financial_account`…). */
+    sensitiveCategory: text('sensitive_category'),
+    /** Age below which a guardian consents, per jurisdiction (REQUIREMENTS C12), e.g. `{"CN":14}`. */
+    minimumAge: jsonb('minimum_age').$type<Record<string, number>>(),
     /** `sensitive` | `third_party` | `cross_border` | `public_disclosure`, or null (PIPL 23, 25, 29, 39). */
     separateConsent: text('separate_consent'),
     gpcOptOut: boolean('gpc_opt_out').notNull().default(false),
@@ -68,7 +72,7 @@ export const purposes = pgTable(
     refusalQuietDays: integer('refusal_quiet_days').notNull(),
     retentionDays: integer('retention_days').notNull(),
     dataCategories: jsonb('data_categories')
-      .$type<{ name: string; level: 'L1' | 'L2' | 'L3' }[]>()
+      .$type<{ name: string; level: 'L1' | 'L2' | 'L3'; retentionDays?: number }[]>()
       .notNull(),
     recipients: jsonb('recipients').$type<{ name: string; country?: string }[]>().notNull(),
     position: integer('position').notNull().default(0),
@@ -103,17 +107,21 @@ export const subjects = pgTable(
     propertyId: text('property_id')
       .notNull()
       .references(() => properties.id),
-    /** The product's own user id, set only from a signed identity token. */
+    /** The product's own user id, set only from a signed identity token (L1, encrypted: apps/api/src/security). */
     externalId: text('external_id'),
-    /** Contact email vouched for by the product; links the subject to the portal (L2). */
+    /** Keyed blind index (HMAC-SHA-256) of `externalId`, the only way to look it up. */
+    externalIdIndex: text('external_id_index'),
+    /** Contact email vouched for by the product; links the subject to the portal (L2, encrypted). */
     email: text('email'),
+    /** Keyed blind index (HMAC-SHA-256) of the normalised email: portal sign-in looks up by it. */
+    emailIndex: text('email_index'),
     /** Set when this (device) subject was merged into a user subject. */
     mergedInto: text('merged_into'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('subjects_property_external').on(t.propertyId, t.externalId),
-    index('subjects_email').on(t.email),
+    uniqueIndex('subjects_property_external').on(t.propertyId, t.externalIdIndex),
+    index('subjects_email').on(t.emailIndex),
   ],
 );
 
@@ -159,7 +167,11 @@ export const consentEvents = pgTable(
     uaHash: text('ua_hash'),
     gpc: boolean('gpc').notNull().default(false),
   },
-  (t) => [index('consent_events_subject').on(t.subjectId, t.purposeId, t.collectedAt)],
+  (t) => [
+    index('consent_events_subject').on(t.subjectId, t.purposeId, t.collectedAt),
+    /** The auditors' export (GET /v1/server/events) pages by property and time. */
+    index('consent_events_property_time').on(t.propertyId, t.collectedAt, t.id),
+  ],
 );
 
 /** The projection "latest decision per subject × purpose"; rebuilt from events at any time. */
@@ -269,3 +281,9 @@ export const auditEvents = pgTable(
   },
   (t) => [index('audit_events_subject').on(t.subjectId), index('audit_events_at').on(t.at)],
 );
+export * from './schema-imports.ts';
+export * from './schema-ratelimit.ts';
+export * from './schema-receipts.ts';
+export * from './schema-requests.ts';
+export * from './schema-staff.ts';
+export * from './schema-webhooks.ts';

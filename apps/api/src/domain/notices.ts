@@ -9,6 +9,12 @@ export interface NoticeContent {
   methods: string;
   /** How long each data category is kept, in words. */
   retention: string;
+  /** The personal data categories, in words (notices published from assent.config). */
+  categories?: string;
+  /** How to withdraw and exercise one's rights (notices published from assent.config). */
+  rights?: string;
+  /** The controller and its contact as the notice names them (PIPL 17; GDPR 13(1)(a)). */
+  controller?: { name: string; contact: string };
   /** Required for sensitive purposes: why the data is needed (PIPL 30). */
   necessity?: string;
   /** Required for sensitive purposes: the impact on the person's rights (PIPL 30). */

@@ -54,7 +54,8 @@ export function staticRoutes(assets: {
   }
   if (portalDist) {
     app.get('/portal', (c) => c.redirect('/portal/'));
-    app.get('/portal/*', async (c) => {
+    app.get('/portal/*', async (c, next) => {
+      if (c.req.path.startsWith('/portal/api/')) return next(); // unknown API routes stay 404 problem+json
       const file = c.req.path.replace(/^\/portal\/?/, '');
       const found =
         (file && (await readUnder(portalDist, file))) ||

@@ -1,0 +1,46 @@
+// Input limits and routing edges: oversized bodies and unknown portal API routes answer
+// problem+json, never a 500 or an HTML page.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Problem } from '@assent/contract';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES } from '../app.ts';
+import { createTestApp, type TestApp } from '../testing.ts';
+import { staticRoutes } from './static.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.dispose());
+
+describe('limits', () => {
+  it('refuses a body over the limit with 413 before parsing it', async () => {
+    const huge = JSON.stringify({ decisions: [], pad: 'x'.repeat(MAX_BODY_BYTES) });
+    const res = await t.app.request('/v1/consents', {
+      method: 'POST',
+      headers: { ...t.widgetHeaders(t.newDevice()), 'content-length': String(huge.length) },
+      body: huge,
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(Problem.parse(await res.json()).code).toBe('payload_too_large');
+  });
+
+  it('serves the portal SPA for its pages but never for an unknown /portal/api route', async () => {
+    const portalDist = mkdtempSync(join(tmpdir(), 'assent-portal-'));
+    writeFileSync(join(portalDist, 'index.html'), '<!doctype html><title>portal</title>');
+    const app = new Hono().route('/', staticRoutes({ portalDist }));
+    const page = await app.request('/portal/requests');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>portal</title>');
+    expect((await app.request('/portal/api/nope')).status).toBe(404);
+    // Through the whole app the miss is a problem+json 404.
+    const res = await t.app.request('/portal/api/nope');
+    expect(res.status).toBe(404);
+    expect(Problem.parse(await res.json()).code).toBe('not_found');
+  });
+});

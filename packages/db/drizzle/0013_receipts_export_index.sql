@@ -1,0 +1,1 @@
+CREATE INDEX "consent_events_property_time" ON "consent_events" USING btree ("property_id","collected_at","id");
