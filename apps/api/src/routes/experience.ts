@@ -2,9 +2,10 @@
 import { Experience, ExperienceQuery } from '@assent/contract';
 import { planAsk } from '@assent/policy';
 import { createRoute } from '@hono/zod-openapi';
-import { deviceState, lastDecisions, statesOf, stateView } from '../domain/consents.ts';
+import { deviceState, lastDecisions, statesOf } from '../domain/consents.ts';
 import { appendDecisionsGpc } from '../domain/gpc.ts';
-import { contentOf, noticeFor, purposesFor, resolveLocale } from '../domain/properties.ts';
+import { noticeFor, purposesFor, resolveLocale } from '../domain/properties.ts';
+import { purposeView } from '../domain/purpose-view.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { errorResponses, router } from '../openapi.ts';
 import { requestEvidence } from './request-evidence.ts';
@@ -68,30 +69,7 @@ export const experienceRoutes = router().openapi(route, async (c) => {
       purposes: purposes.flatMap((p) => {
         const notice = noticeFor(p, locale, property.defaultLocale);
         const state = states.get(p.row.key);
-        if (!notice || !state) return [];
-        const content = contentOf(notice);
-        return [
-          {
-            key: p.row.key,
-            legalBasis: p.row.legalBasis as 'consent',
-            category: p.row.category,
-            necessary: p.row.necessary,
-            separateConsent: p.rule.separateConsent,
-            gpcOptOut: p.row.gpcOptOut,
-            reconfirmAfterDays: p.row.reconfirmAfterDays,
-            retentionDays: p.row.retentionDays,
-            dataCategories: p.row.dataCategories,
-            recipients: p.row.recipients,
-            notice: {
-              id: notice.id,
-              version: notice.version,
-              locale: notice.locale,
-              hash: notice.contentHash,
-              ...content,
-            },
-            state: stateView(state),
-          },
-        ];
+        return notice && state ? [purposeView(p, notice, state)] : [];
       }),
       ask,
       gpc: { honoured: gpc, optedOut },

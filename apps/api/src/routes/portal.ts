@@ -13,7 +13,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
-import { appendDecisions, lastDecisions, statesOf, stateView } from '../domain/consents.ts';
+import { appendDecisions, lastDecisions, statesOf } from '../domain/consents.ts';
 import {
   endSession,
   SESSION_IDLE_MS,
@@ -21,14 +21,8 @@ import {
   startSignIn,
   verifySignIn,
 } from '../domain/portal-auth.ts';
-import {
-  contentOf,
-  loadPurposes,
-  type NoticeRow,
-  noticeFor,
-  propertyById,
-  resolveLocale,
-} from '../domain/properties.ts';
+import { loadPurposes, noticeFor, propertyById, resolveLocale } from '../domain/properties.ts';
+import { noticeView, purposeView } from '../domain/purpose-view.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, router } from '../openapi.ts';
@@ -60,14 +54,6 @@ export const requireSession = createMiddleware<PortalEnv>(async function require
   if (!email) throw new ApiError('unauthorized', 'Sign in first.');
   c.set('email', email);
   await next();
-});
-
-const notice = (n: NoticeRow) => ({
-  id: n.id,
-  version: n.version,
-  locale: n.locale,
-  hash: n.contentHash,
-  ...contentOf(n),
 });
 
 const start = createRoute({
@@ -211,19 +197,8 @@ portalRoutes
           const agreed = decision ? p.notices.find((n) => n.id === decision.noticeId) : undefined;
           return [
             {
-              key: p.row.key,
-              legalBasis: p.row.legalBasis as 'consent',
-              category: p.row.category,
-              necessary: p.row.necessary,
-              separateConsent: p.rule.separateConsent,
-              gpcOptOut: p.row.gpcOptOut,
-              reconfirmAfterDays: p.row.reconfirmAfterDays,
-              retentionDays: p.row.retentionDays,
-              dataCategories: p.row.dataCategories,
-              recipients: p.row.recipients,
-              notice: notice(current),
-              state: stateView(state),
-              agreedNotice: agreed ? notice(agreed) : null,
+              ...purposeView(p, current, state),
+              agreedNotice: agreed ? noticeView(agreed) : null,
               source: decision?.source ?? null,
             },
           ];
