@@ -11,6 +11,7 @@ Assent is running (${stage.databaseKind === 'pglite' ? 'embedded PGlite' : 'Post
   Portal        ${stage.portalUrl}
   Dev mailbox   ${stage.mailboxUrl}
   API           ${stage.apiUrl}/openapi.json
+  API reference ${stage.apiUrl}/docs
 `);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => void stage.close().then(() => process.exit(0)));
