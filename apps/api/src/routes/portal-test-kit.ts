@@ -46,18 +46,22 @@ export async function lastCode(t: TestApp, email: string) {
 
 /** Signs in with a mailed code; @returns the `cookie` header value. */
 export async function signIn(t: TestApp, email: string): Promise<string> {
-  await t.app.request('/portal/api/sign-in/start', {
+  const start = await t.app.request('/portal/api/sign-in/start', {
     method: 'POST',
     headers: json,
     body: JSON.stringify({ email }),
   });
+  expect(start.status).toBe(202);
   const res = await t.app.request('/portal/api/sign-in/verify', {
     method: 'POST',
     headers: json,
     body: JSON.stringify({ email, code: await lastCode(t, email) }),
   });
   expect(res.status).toBe(200);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const cookie = res.headers.get('set-cookie') ?? '';
+  expect(cookie).toMatch(/HttpOnly/i);
+  expect(cookie).toMatch(/SameSite=Lax/i);
+  return cookie.split(';')[0] ?? '';
 }
 
 /** Records one widget decision for `purpose` on `device`. */

@@ -1,13 +1,9 @@
 // The portal API: sign-in by emailed code, the customer's consents, one-click changes, and
 // that one customer can never act on another's data.
 import { PortalMe, Problem } from '@assent/contract';
-import { schema } from '@assent/db';
-import { desc, eq } from 'drizzle-orm';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_IDENTITY_SECRET } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
-import { CSRF_VALUE } from './portal.ts';
+import * as kit from './portal-test-kit.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,57 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.dispose());
 
-const json = { 'content-type': 'application/json', 'x-requested-with': CSRF_VALUE };
-
-/** Links a new device to a user with this email through identify, as the demo shop does. */
-async function linkEmail(email: string) {
-  const device = t.newDevice();
-  const now = Math.floor(t.clock.now() / 1000);
-  const tok = await new SignJWT({ email })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(`user_${email}`)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 300)
-    .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
-  const res = await t.app.request('/v1/identify', {
-    method: 'POST',
-    headers: t.widgetHeaders(device),
-    body: JSON.stringify({ token: tok }),
-  });
-  expect(res.status).toBe(200);
-  return device;
-}
-
-async function lastCode(email: string) {
-  const [mail] = await t.database.db
-    .select()
-    .from(schema.devMailbox)
-    .where(eq(schema.devMailbox.to, email))
-    .orderBy(desc(schema.devMailbox.createdAt))
-    .limit(1);
-  const code = mail?.body.match(/\b(\d{6})\b/)?.[1];
-  if (!code) throw new Error('no code mailed');
-  return code;
-}
-
-async function signIn(email: string): Promise<string> {
-  const start = await t.app.request('/portal/api/sign-in/start', {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ email }),
-  });
-  expect(start.status).toBe(202);
-  const res = await t.app.request('/portal/api/sign-in/verify', {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ email, code: await lastCode(email) }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.get('set-cookie') ?? '';
-  expect(cookie).toMatch(/HttpOnly/i);
-  expect(cookie).toMatch(/SameSite=Lax/i);
-  return cookie.split(';')[0] ?? '';
-}
+const linkEmail = (email: string) => kit.linkEmail(t, email);
+const lastCode = (email: string) => kit.lastCode(t, email);
+const signIn = (email: string) => kit.signIn(t, email);
+const { json } = kit;
 
 async function me(cookie: string) {
   const res = await t.app.request('/portal/api/me', { headers: { cookie } });
