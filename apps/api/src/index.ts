@@ -6,6 +6,7 @@ export { devMailer, type Mailer } from './mailer.ts';
 export {
   DEMO_IDENTITY_SECRET,
   DEMO_PUBLISHABLE_KEY,
+  DEMO_SECRET_KEY,
   demoPropertyConfig,
 } from './seed/demo-property.ts';
 export { type RunningApi, startApi } from './server.ts';

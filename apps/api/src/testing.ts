@@ -54,6 +54,36 @@ export async function createTestApp(env: Record<string, string> = {}) {
         ...extra,
       };
     },
+    /**
+     * Records one decision as the widget does: reads the experience for the notice shown, then
+     * posts it. @returns the device. @throws when either call does not succeed.
+     */
+    async recordDecision(
+      device: string,
+      purpose: string,
+      decision: 'granted' | 'denied' | 'withdrawn' = 'granted',
+      via: { source?: string; surface?: string } = {},
+    ) {
+      const exp = await app.request('/v1/experience', { headers: this.widgetHeaders(device) });
+      if (exp.status !== 200) throw new Error(`experience: ${exp.status} ${await exp.text()}`);
+      const { purposes } = (await exp.json()) as {
+        purposes: { key: string; notice: { id: string; hash: string } }[];
+      };
+      const p = purposes.find((x) => x.key === purpose);
+      if (!p) throw new Error(`no purpose ${purpose}`);
+      const res = await app.request('/v1/consents', {
+        method: 'POST',
+        headers: this.widgetHeaders(device),
+        body: JSON.stringify({
+          decisions: [{ purpose, decision, noticeId: p.notice.id, noticeHash: p.notice.hash }],
+          source: via.source ?? 'preferences',
+          surface: via.surface ?? 'preferences_save',
+          locale: 'en',
+        }),
+      });
+      if (res.status !== 201) throw new Error(`record: ${res.status} ${await res.text()}`);
+      return device;
+    },
     dispose: () => database.dispose(),
   };
 }

@@ -1,31 +1,9 @@
 // The whole path in real Chromium: the demo shop's widget → API → database → portal → back.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stage, startStage } from '../src/stage.ts';
-import { launchBrowser } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './widget-harness.ts';
 
-let stage: Stage;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
-
-beforeAll(async () => {
-  stage = await startStage(
-    {
-      PORT: '0',
-      DEMO_PORT: '0',
-      ASSENT_DATA_DIR: 'memory://',
-      DATABASE_URL: process.env.DATABASE_URL,
-      NODE_ENV: 'test',
-    },
-    () => {},
-  );
-  ({ browser, close: closeBrowser } = await launchBrowser());
-});
-
-afterAll(async () => {
-  await closeBrowser?.();
-  await stage?.close();
-});
+const h = useHarness();
 
 type States = Record<string, { status: string; effective: boolean }>;
 
@@ -33,14 +11,14 @@ type States = Record<string, { status: string; effective: boolean }>;
 async function apiStates(page: Page): Promise<States> {
   const device = await page.evaluate(() => localStorage.getItem('assent:device'));
   expect(device).toBeTruthy();
-  const res = await fetch(`${stage.apiUrl}/v1/consents`, {
+  const res = await fetch(`${h.stage.apiUrl}/v1/consents`, {
     headers: { 'x-assent-key': 'pk_demo_shop', 'x-assent-device': device ?? '' },
   });
   return ((await res.json()) as { consents: States }).consents;
 }
 
 async function latestCode(email: string): Promise<string> {
-  const res = await fetch(`${stage.apiUrl}/dev/mailbox.json`);
+  const res = await fetch(`${h.stage.apiUrl}/dev/mailbox.json`);
   const { mails } = (await res.json()) as { mails: { to: string; body: string }[] };
   const code = mails.find((m) => m.to === email)?.body.match(/\b(\d{6})\b/)?.[1];
   if (!code) throw new Error('no sign-in code in the dev mailbox');
@@ -49,9 +27,9 @@ async function latestCode(email: string): Promise<string> {
 
 describe('consent journey', () => {
   it('C3/C4: reject all → reload asks nothing; analytics only → gated script runs; portal withdrawal stops it', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await h.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(stage.demoUrl);
+    await page.goto(h.stage.demoUrl);
 
     // First layer: Accept all and Reject all side by side, and the page stays usable.
     const banner = page.locator('[data-assent="banner"]');
@@ -99,7 +77,7 @@ describe('consent journey', () => {
 
     // Portal: sign in with the emailed code and see the same states.
     const portal = await context.newPage();
-    await portal.goto(stage.portalUrl);
+    await portal.goto(h.stage.portalUrl);
     await portal.getByTestId('email').fill(email);
     await portal.getByTestId('send-code').click();
     await portal.getByTestId('code').waitFor();
@@ -144,9 +122,9 @@ describe('consent journey', () => {
   });
 
   it('C5: accept all never grants the sensitive or third-party purposes', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
+    const context = await h.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
-    await page.goto(stage.demoUrl);
+    await page.goto(h.stage.demoUrl);
     await page.locator('[data-assent="accept-all"]').click();
     await expect.poll(() => page.getByTestId('analytics-status').textContent()).toBe('running');
     await expect

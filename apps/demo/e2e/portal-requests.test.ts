@@ -5,49 +5,29 @@
 // provider received the signed call → signing in again shows nothing. axe-core on each page.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_SECRET_KEY } from '@assent/api';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROVIDER_SECRET } from '../src/data-provider.ts';
-import { type Stage, startStage } from '../src/stage.ts';
-import { launchBrowser } from './browser.ts';
+import { useHarness } from './widget-harness.ts';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const SECRET_KEY = 'sk_demo_shop_development_only_000000000001';
 
-let stage: Stage;
-let browser: Browser;
-let closeBrowser: () => Promise<void>;
+const h = useHarness({ ASSENT_ERASURE_COOLING_OFF_DAYS: '0' });
 
 beforeAll(async () => {
-  stage = await startStage(
-    {
-      PORT: '0',
-      DEMO_PORT: '0',
-      ASSENT_DATA_DIR: 'memory://',
-      DATABASE_URL: process.env.DATABASE_URL,
-      NODE_ENV: 'test',
-      ASSENT_ERASURE_COOLING_OFF_DAYS: '0',
-    },
-    () => {},
-  );
   // The shop's backend registers its data provider, as the README shows.
-  const res = await fetch(`${stage.apiUrl}/v1/server/data-providers`, {
+  const res = await fetch(`${h.stage.apiUrl}/v1/server/data-providers`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${DEMO_SECRET_KEY}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       name: 'demo shop orders',
-      url: `${stage.demoUrl}/assent/data-provider`,
+      url: `${h.stage.demoUrl}/assent/data-provider`,
       handles: ['access', 'erasure'],
       secret: DEMO_PROVIDER_SECRET,
     }),
   });
   expect(res.status).toBe(201);
-  ({ browser, close: closeBrowser } = await launchBrowser());
-});
-
-afterAll(async () => {
-  await closeBrowser?.();
-  await stage?.close();
 });
 
 async function axe(page: Page) {
@@ -70,7 +50,7 @@ async function axe(page: Page) {
 }
 
 async function latestCode(email: string): Promise<string> {
-  const res = await fetch(`${stage.apiUrl}/dev/mailbox.json`);
+  const res = await fetch(`${h.stage.apiUrl}/dev/mailbox.json`);
   const { mails } = (await res.json()) as { mails: { to: string; body: string }[] };
   const code = mails.find((m) => m.to === email)?.body.match(/\b(\d{6})\b/)?.[1];
   if (!code) throw new Error('no sign-in code in the dev mailbox');
@@ -78,7 +58,7 @@ async function latestCode(email: string): Promise<string> {
 }
 
 async function portalSignIn(portal: Page, email: string) {
-  await portal.goto(stage.portalUrl);
+  await portal.goto(h.stage.portalUrl);
   await portal.getByTestId('email').fill(email);
   await portal.getByTestId('send-code').click();
   await portal.getByTestId('code').waitFor();
@@ -91,7 +71,7 @@ async function portalSignIn(portal: Page, email: string) {
 
 async function apiStates(page: Page) {
   const device = await page.evaluate(() => localStorage.getItem('assent:device'));
-  const res = await fetch(`${stage.apiUrl}/v1/consents`, {
+  const res = await fetch(`${h.stage.apiUrl}/v1/consents`, {
     headers: { 'x-assent-key': 'pk_demo_shop', 'x-assent-device': device ?? '' },
   });
   return ((await res.json()) as { consents: Record<string, { status: string }> }).consents;
@@ -100,13 +80,13 @@ async function apiStates(page: Page) {
 describe('portal rights', () => {
   it('R1/R2/R4/R7: change → widget reflects it → export holds it → deletion erases it everywhere', async () => {
     // bypassCSP only lets the test inject axe-core; the portal's CSP forbids inline scripts.
-    const context = await browser.newContext({
+    const context = await h.browser.newContext({
       locale: 'en-US',
       viewport: { width: 375, height: 812 },
       bypassCSP: true,
     });
     const shop = await context.newPage();
-    await shop.goto(stage.demoUrl);
+    await shop.goto(h.stage.demoUrl);
     await shop.locator('[data-assent="reject-all"]').click();
     const email = `rights-${Date.now()}@example.com`;
     await shop.getByTestId('shop-email').fill(email);
@@ -173,7 +153,7 @@ describe('portal rights', () => {
     await expect
       .poll(
         async () => {
-          const r = await fetch(`${stage.demoUrl}/assent/data-provider/received`);
+          const r = await fetch(`${h.stage.demoUrl}/assent/data-provider/received`);
           const { received } = (await r.json()) as {
             received: { type: string; subject: { email: string } }[];
           };

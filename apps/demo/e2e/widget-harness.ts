@@ -13,8 +13,11 @@ export interface Harness {
   browser: Browser;
 }
 
-/** Starts stage + browser for one test file (closed after it); the getters work inside tests. */
-export function useHarness(): Harness {
+/**
+ * Starts stage + browser for one test file (closed after it); the fields are set inside tests
+ * and later hooks. @param env extra stage configuration (e.g. a 0-day cooling-off)
+ */
+export function useHarness(env: Record<string, string> = {}): Harness {
   const h = {} as Harness;
   let closeBrowser: (() => Promise<void>) | undefined;
   beforeAll(async () => {
@@ -27,6 +30,7 @@ export function useHarness(): Harness {
         ASSENT_DATA_DIR: 'memory://',
         DATABASE_URL: process.env.DATABASE_URL,
         NODE_ENV: 'test',
+        ...env,
       },
       process.env.ASSENT_E2E_LOG ? console.log : () => {},
     );

@@ -1,6 +1,5 @@
 // The retention sweep on the real app and database, with the clock moved past each period
 // (REQUIREMENTS S2; P2 stays: consent events are never deleted or rewritten otherwise).
-import { Experience } from '@assent/contract';
 import { newId, schema } from '@assent/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../context.ts';
@@ -16,31 +15,11 @@ afterAll(() => t.dispose());
 const count = async (table: string) =>
   Number((await t.database.sql.unsafe(`select count(*)::int as n from ${table}`))[0]?.n);
 
-async function grantAnalytics() {
-  const device = t.newDevice();
-  const exp = Experience.parse(
-    await (await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) })).json(),
-  );
-  const p = exp.purposes.find((x) => x.key === 'analytics');
-  const res = await t.app.request('/v1/consents', {
-    method: 'POST',
-    headers: t.widgetHeaders(device),
-    body: JSON.stringify({
-      decisions: [
-        {
-          purpose: 'analytics',
-          decision: 'granted',
-          noticeId: p?.notice.id,
-          noticeHash: p?.notice.hash,
-        },
-      ],
-      source: 'banner',
-      surface: 'banner_accept_all',
-      locale: 'en',
-    }),
+const grantAnalytics = () =>
+  t.recordDecision(t.newDevice(), 'analytics', 'granted', {
+    source: 'banner',
+    surface: 'banner_accept_all',
   });
-  expect(res.status).toBe(201);
-}
 
 describe('retention sweep', () => {
   it('S2: the plan comes from the classification tags', () => {

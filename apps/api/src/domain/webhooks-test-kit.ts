@@ -99,26 +99,10 @@ export async function unregisterAll(t: TestApp) {
 }
 
 /** Decides `analytics` for a (new) device through the widget API. @returns the device id */
-export async function grantAnalytics(t: TestApp, decision = 'granted', device = t.newDevice()) {
-  const exp = await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) });
-  if (exp.status !== 200) throw new Error(`experience: ${exp.status} ${await exp.text()}`);
-  const { purposes } = (await exp.json()) as {
-    purposes: { key: string; notice: { id: string; hash: string } }[];
-  };
-  const p = purposes.find((x) => x.key === 'analytics');
-  if (!p) throw new Error('no analytics purpose');
-  const res = await t.app.request('/v1/consents', {
-    method: 'POST',
-    headers: t.widgetHeaders(device),
-    body: JSON.stringify({
-      decisions: [
-        { purpose: 'analytics', decision, noticeId: p.notice.id, noticeHash: p.notice.hash },
-      ],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    }),
-  });
-  if (res.status !== 201) throw new Error(`record: ${res.status} ${await res.text()}`);
-  return device;
+export async function grantAnalytics(
+  t: TestApp,
+  decision: 'granted' | 'denied' = 'granted',
+  device = t.newDevice(),
+) {
+  return t.recordDecision(device, 'analytics', decision);
 }

@@ -71,23 +71,7 @@ export async function decide(
   purpose: string,
   decision: 'granted' | 'denied',
 ) {
-  const exp = (await (
-    await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) })
-  ).json()) as {
-    purposes: { key: string; notice: { id: string; hash: string } }[];
-  };
-  const p = exp.purposes.find((x) => x.key === purpose);
-  const res = await t.app.request('/v1/consents', {
-    method: 'POST',
-    headers: t.widgetHeaders(device),
-    body: JSON.stringify({
-      decisions: [{ purpose, decision, noticeId: p?.notice.id, noticeHash: p?.notice.hash }],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    }),
-  });
-  expect(res.status).toBe(201);
+  await t.recordDecision(device, purpose, decision);
 }
 
 /** The dependencies the request jobs take, on the test app's database and clock. */

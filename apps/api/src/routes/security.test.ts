@@ -1,6 +1,6 @@
 // Security of the public routes: keys, origins, devices and identity tokens. Nobody reads or
 // changes another subject's consents by guessing an id.
-import { Experience, IdentifyOutput, Problem } from '@assent/contract';
+import { IdentifyOutput, Problem } from '@assent/contract';
 import { schema } from '@assent/db';
 import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
@@ -28,30 +28,7 @@ async function token(
     .sign(new TextEncoder().encode(opts.secret ?? DEMO_IDENTITY_SECRET));
 }
 
-async function grantAnalytics(device: string) {
-  const exp = Experience.parse(
-    await (await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) })).json(),
-  );
-  const a = exp.purposes.find((p) => p.key === 'analytics');
-  const res = await t.app.request('/v1/consents', {
-    method: 'POST',
-    headers: t.widgetHeaders(device),
-    body: JSON.stringify({
-      decisions: [
-        {
-          purpose: 'analytics',
-          decision: 'granted',
-          noticeId: a?.notice.id,
-          noticeHash: a?.notice.hash,
-        },
-      ],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    }),
-  });
-  expect(res.status).toBe(201);
-}
+const grantAnalytics = (device: string) => t.recordDecision(device, 'analytics');
 
 async function analyticsStatus(device: string) {
   const res = await t.app.request('/v1/consents', { headers: t.widgetHeaders(device) });
