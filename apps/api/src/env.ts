@@ -1,6 +1,8 @@
 // Configuration, parsed once at start-up with zod and failing closed. Nothing else reads process.env.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { type CoolingOffTable, coolingOffTable } from './domain/requests/cooling-off.ts';
+import { deadlineTable } from './domain/requests/due-dates.ts';
 import { DEV_MASTER_KEY, parseMasterKeys } from './security/master-keys.ts';
 
 const Env = z.object({
@@ -28,6 +30,8 @@ const Env = z.object({
   SMTP_FROM: z.string().default('Assent <no-reply@localhost>'),
   /** Days between an erasure request and the erasure itself; the customer may cancel meanwhile. */
   ASSENT_ERASURE_COOLING_OFF_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  /** JSON per jurisdiction overriding the cooling-off days, e.g. `{"CN":3,"EU":14}`. */
+  ASSENT_ERASURE_COOLING_OFF_BY_JURISDICTION: z.string().optional(),
   /** How long privacy request records are kept (days); at least 24 months (11 CCR §7101, R8). */
   ASSENT_REQUEST_RETENTION_DAYS: z.coerce.number().int().min(730).default(1095),
   /** Hours an export's download link stays valid. */
@@ -51,16 +55,29 @@ const Env = z.object({
     .default('08:00-20:00'),
   /** IANA time zone of the working hours. */
   ASSENT_STAFF_TIME_ZONE: z.string().default('UTC'),
+  /** Failed staff sign-ins (password or second factor) per address before it is locked. */
+  ASSENT_STAFF_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /** Minutes a staff address stays locked (also the window the failures are counted in). */
+  ASSENT_STAFF_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(720).default(15),
   /** Rate-limit window of the public endpoints (seconds; sliding window). */
   ASSENT_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Widget reads (GET /v1/*) per window per property and truncated IP; 0 = no limit. */
   ASSENT_RATE_LIMIT_READS: z.coerce.number().int().min(0).default(1200),
   /** Widget writes (POST /v1/*) per window per property, truncated IP and device; 0 = no limit. */
   ASSENT_RATE_LIMIT_WRITES: z.coerce.number().int().min(0).default(120),
-  /** Portal sign-in calls (/portal/api/sign-in/*) per window per truncated IP; 0 = no limit. */
+  /** Portal sign-in calls (/portal/api/sign-in/*), and apart step-up calls, per window per truncated IP; 0 = no limit. */
   ASSENT_RATE_LIMIT_SIGN_IN: z.coerce.number().int().min(0).default(20),
+  /** Staff sign-in attempts (/admin/api/sign-in) per window per truncated IP; 0 = no limit. */
+  ASSENT_RATE_LIMIT_STAFF_SIGN_IN: z.coerce.number().int().min(0).default(10),
   /** Run background jobs inside the API process (default); `false` when a separate worker runs them. */
   ASSENT_WORKER: z.enum(['true', 'false']).default('true'),
+  /** `true`: widget responses set the `assent_device` cookie and allow credentials (the widget's `serverCookie`). */
+  ASSENT_DEVICE_COOKIE: z.enum(['true', 'false']).default('false'),
+  /** Domain attribute of that cookie (e.g. `example.com` for an API at consent.example.com); unset = host-only. */
+  ASSENT_COOKIE_DOMAIN: z
+    .string()
+    .regex(/^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i, 'a domain such as example.com')
+    .optional(),
 });
 
 /** True for the JSON of a private Ed25519 JWK (consent receipt signing key). */
@@ -96,7 +113,10 @@ export interface Config {
   smtp: { url: string | undefined; from: string };
   /** Privacy requests (REQUIREMENTS R4, R5, R8). */
   requests: {
+    /** Default cooling-off days (jurisdictions without their own entry). */
     coolingOffDays: number;
+    /** Cooling-off days per jurisdiction, with `DEFAULT` (domain/requests/cooling-off.ts). */
+    coolingOff: CoolingOffTable;
     retentionDays: number;
     /** ms */
     exportTtlMs: number;
@@ -106,9 +126,20 @@ export interface Config {
   /** Keys, transport and staff controls (REQUIREMENTS S4-S6). */
   security: SecurityConfig;
   /** Public endpoint rate limits (counters in Postgres, shared by every API process). */
-  rateLimit: { windowMs: number; reads: number; writes: number; signIn: number };
+  rateLimit: {
+    windowMs: number;
+    reads: number;
+    writes: number;
+    signIn: number;
+    staffSignIn: number;
+  };
   /** Work the job queues in this API process (jobs/runner.ts); false = only enqueue. */
   worker: boolean;
+  /**
+   * The device cookie the API sets itself for a widget with `serverCookie: true` (server-set
+   * cookies outlive Safari's 7-day cap on script-written ones); `domain` undefined = host-only.
+   */
+  deviceCookie: { enabled: boolean; domain: string | undefined };
 }
 
 export interface SecurityConfig {
@@ -122,6 +153,8 @@ export interface SecurityConfig {
   /** Minutes after midnight in `timeZone`: [start, end). */
   workingHours: { start: number; end: number };
   timeZone: string;
+  /** Staff sign-in lockout: `attempts` failures within `ms` lock the address for `ms`. */
+  staffLockout: { attempts: number; ms: number };
 }
 
 /**
@@ -151,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtp: { url: e.SMTP_URL, from: e.SMTP_FROM },
     requests: {
       coolingOffDays: e.ASSENT_ERASURE_COOLING_OFF_DAYS,
+      coolingOff: requestTables(e),
       retentionDays: e.ASSENT_REQUEST_RETENTION_DAYS,
       exportTtlMs: e.ASSENT_EXPORT_TTL_HOURS * 3_600_000,
       deadlines: e.ASSENT_REQUEST_DEADLINES,
@@ -161,9 +195,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reads: e.ASSENT_RATE_LIMIT_READS,
       writes: e.ASSENT_RATE_LIMIT_WRITES,
       signIn: e.ASSENT_RATE_LIMIT_SIGN_IN,
+      staffSignIn: e.ASSENT_RATE_LIMIT_STAFF_SIGN_IN,
     },
     worker: e.ASSENT_WORKER === 'true',
+    deviceCookie: {
+      enabled: e.ASSENT_DEVICE_COOKIE === 'true',
+      domain: e.ASSENT_COOKIE_DOMAIN?.replace(/^\./, '').toLowerCase(),
+    },
   };
+}
+
+/** Parses the per-jurisdiction request tables, so a bad override stops start-up (fail closed). */
+function requestTables(e: z.infer<typeof Env>): CoolingOffTable {
+  try {
+    deadlineTable(e.ASSENT_REQUEST_DEADLINES);
+  } catch (err) {
+    throw new Error(
+      `Invalid configuration:\n  ASSENT_REQUEST_DEADLINES: ${(err as Error).message}`,
+    );
+  }
+  try {
+    return coolingOffTable(
+      e.ASSENT_ERASURE_COOLING_OFF_DAYS,
+      e.ASSENT_ERASURE_COOLING_OFF_BY_JURISDICTION,
+    );
+  } catch (err) {
+    throw new Error(
+      `Invalid configuration:\n  ASSENT_ERASURE_COOLING_OFF_BY_JURISDICTION: ${(err as Error).message}`,
+    );
+  }
 }
 
 const minutes = (hhmm: string) => {
@@ -195,5 +255,9 @@ function securityConfig(e: z.infer<typeof Env>, production: boolean): SecurityCo
     maxDailySubjects: e.ASSENT_STAFF_MAX_DAILY_SUBJECTS,
     workingHours: { start: minutes(start), end: minutes(end) },
     timeZone: e.ASSENT_STAFF_TIME_ZONE,
+    staffLockout: {
+      attempts: e.ASSENT_STAFF_LOCKOUT_ATTEMPTS,
+      ms: e.ASSENT_STAFF_LOCKOUT_MINUTES * 60_000,
+    },
   };
 }

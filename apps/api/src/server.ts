@@ -10,6 +10,7 @@ import { jobs } from './jobs/registry.ts';
 import { startJobRunner } from './jobs/runner.ts';
 import { mailerFromConfig } from './mailer.ts';
 import { keyringFromConfig } from './security/keyring.ts';
+import { encryptStoredSecrets } from './security/stored-secrets.ts';
 import { seedDemo } from './seed/seed-demo.ts';
 
 export interface RunningApi {
@@ -31,11 +32,12 @@ export async function startApi(
 ): Promise<RunningApi> {
   const log = options.log ?? console.log;
   const database = await createDb({ url: config.databaseUrl, dataDir: config.dataDir });
-  if (config.seedDemo) await seedDemo(database, options.demoOrigins ?? []);
   if (config.production && config.devMailbox)
     throw new Error('the dev mailbox cannot run in production');
   const keyring = await keyringFromConfig(database.db, config.security, Date.now());
+  if (config.seedDemo) await seedDemo(database, options.demoOrigins ?? [], keyring);
   await encryptLegacySubjects(database.db, keyring);
+  await encryptStoredSecrets(database.db, keyring, Date.now());
   const deps: Deps = {
     database,
     config,

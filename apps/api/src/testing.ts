@@ -16,7 +16,6 @@ export const TEST_ORIGIN = 'https://shop.example';
  */
 export async function createTestApp(env: Record<string, string> = {}) {
   const database = await createTestDb();
-  const propertyId = await seedDemo(database, [TEST_ORIGIN]);
   let now = Date.parse('2026-01-01T00:00:00Z');
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -24,6 +23,7 @@ export async function createTestApp(env: Record<string, string> = {}) {
     ...env,
   });
   const keyring = await keyringFromConfig(database.db, config.security, now);
+  const propertyId = await seedDemo(database, [TEST_ORIGIN], keyring);
   const app = createApp(
     { database, config, clock: () => now, mailer: devMailer(database, () => {}), keyring },
     process.env.ASSENT_TEST_LOG ? console.log : () => {},

@@ -54,6 +54,13 @@ export const retention = {
     action: 'delete',
     basis: 'ended sessions serve no purpose (PIPL 19)',
   },
+  signInAttempts: {
+    kind: 'expire',
+    days: 1,
+    after: 'updated_at',
+    action: 'delete',
+    basis: 'failed staff sign-ins count only within the lockout period (15 minutes by default)',
+  },
   devMail: {
     kind: 'expire',
     days: 7,
@@ -106,10 +113,7 @@ export const classification: Record<string, Record<string, ColumnTag>> = {
   properties: {
     ...all(['id', 'name', 'publishable_key', 'allowed_origins', 'default_locale', 'locales']),
     ...all(['jurisdiction', 'controller', 'created_at']),
-    identity_secret: P('L1', 'plain', retention.property, {
-      exception:
-        'a product credential, not customer data; encryption follows with the property admin API',
-    }),
+    identity_secret: P('L1', 'encrypted', retention.property),
   },
   api_keys: {
     ...all(['id', 'property_id', 'prefix', 'name', 'created_at', 'revoked_at']),
@@ -157,13 +161,16 @@ export const classification: Record<string, Record<string, ColumnTag>> = {
     'created_at',
     'delivered_at',
   ]),
+  // Sign-in emails are L1 (DESIGN "Data protection"): codes keep only the keyed blind index;
+  // sessions the index plus the encrypted address (step-up mail goes to it).
   portal_codes: {
     ...all(['id', 'code_hash', 'attempts', 'expires_at', 'consumed_at', 'created_at']),
-    email: P('L2', 'plain', retention.signInCode, { mask: 'email' }),
+    email_index: P('L1', 'hashed', retention.signInCode),
   },
   portal_sessions: {
     ...all(['id', 'created_at', 'expires_at']),
-    email: P('L2', 'plain', retention.session, { mask: 'email' }),
+    email: P('L1', 'encrypted', retention.session, { mask: 'email' }),
+    email_index: P('L1', 'hashed', retention.session),
   },
   dev_mailbox: {
     ...all(['id', 'subject', 'created_at']),
@@ -185,6 +192,10 @@ export const classification: Record<string, Record<string, ColumnTag>> = {
     recovery_codes: P('L1', 'hashed', retention.staff),
   },
   staff_sessions: all(['id', 'staff_id', 'mfa', 'created_at', 'expires_at']),
+  staff_sign_in_attempts: {
+    ...all(['failures', 'window_start', 'locked_until', 'updated_at']),
+    key: P('L2', 'hashed', retention.signInAttempts),
+  },
   staff_grants: all([
     ...['id', 'staff_id', 'permission', 'reason', 'granted_by', 'created_at', 'expires_at'],
     'revoked_at',
@@ -249,9 +260,7 @@ export const classification: Record<string, Record<string, ColumnTag>> = {
   // Receipts and imports (issue 3/4): owners refine these tags.
   receipt_signing_keys: {
     ...all(['kid', 'alg', 'public_jwk', 'origin', 'created_at', 'retired_at']),
-    private_jwk: P('L1', 'plain', retention.property, {
-      exception: 'signing key material; to be encrypted with the keyring',
-    }),
+    private_jwk: P('L1', 'encrypted', retention.property),
   },
   consent_imports: all([
     ...['property_id', 'record_id', 'record_hash', 'event_id', 'subject_id', 'provenance'],

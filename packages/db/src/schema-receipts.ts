@@ -12,10 +12,10 @@ export const receiptSigningKeys = pgTable('receipt_signing_keys', {
   alg: text('alg').notNull(),
   publicJwk: jsonb('public_jwk').$type<Record<string, unknown>>().notNull(),
   /**
-   * Private JWK (L1 key material). Stored as given by ASSENT_RECEIPT_SIGNING_KEY or generated
-   * on first use; to be encrypted at rest with the keyring (security engineer).
+   * Private JWK JSON (L1 key material), as given by ASSENT_RECEIPT_SIGNING_KEY or generated on
+   * first use; stored encrypted (`enc1:…`, AAD `receipt_signing_keys.private_jwk:<kid>`).
    */
-  privateJwk: jsonb('private_jwk').$type<Record<string, unknown>>().notNull(),
+  privateJwk: text('private_jwk').notNull(),
   /** `generated` or `configured`. */
   origin: text('origin').notNull(),
   createdAt: ts('created_at').notNull(),

@@ -1,7 +1,7 @@
 // Security area tables: wrapped data keys (envelope encryption), staff accounts, their
 // sessions, temporary grants and behaviour alerts (procedure §2.1-2.3; PIPL 51).
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -53,6 +53,22 @@ export const staffSessions = pgTable('staff_sessions', {
   mfa: text('mfa').notNull(),
   createdAt: ts('created_at').notNull(),
   expiresAt: ts('expires_at').notNull(),
+});
+
+/**
+ * Failed staff sign-ins per address (REQUIREMENTS S5): after N failures within the lockout
+ * period the address is locked for that period. Keyed by a blind index of the normalised email,
+ * known account or not, so a lock says nothing about whether the account exists.
+ */
+export const staffSignInAttempts = pgTable('staff_sign_in_attempts', {
+  /** Keyed blind index (HMAC-SHA-256) of the normalised email, kind `staff_sign_in`. */
+  key: text('key').primaryKey(),
+  /** Attempts counted since `windowStart` (a success deletes the row). */
+  failures: integer('failures').notNull(),
+  windowStart: ts('window_start').notNull(),
+  /** Set when the address is locked; sign-ins are refused until then. */
+  lockedUntil: ts('locked_until'),
+  updatedAt: ts('updated_at').notNull(),
 });
 
 /** Temporary grants of a permission, revoked when `expiresAt` passes. */

@@ -23,7 +23,10 @@ export const properties = pgTable('properties', {
   name: text('name').notNull(),
   /** Public key the widget sends; not a secret. */
   publishableKey: text('publishable_key').notNull().unique(),
-  /** HS256 secret the product's backend signs identity tokens with (L1; encrypted in a later change). */
+  /**
+   * HS256 secret the product's backend signs identity tokens with (L1): stored encrypted
+   * (`enc1:…`, AAD `properties.identity_secret:<id>`; apps/api/src/security/stored-secrets.ts).
+   */
   identitySecret: text('identity_secret').notNull(),
   allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
   defaultLocale: text('default_locale').notNull().default('en'),
@@ -226,24 +229,42 @@ export const outbox = pgTable(
   (t) => [index('outbox_pending').on(t.createdAt).where(sql`delivered_at is null`)],
 );
 
-/** Portal sign-in one-time codes (only a hash of the code is kept). */
-export const portalCodes = pgTable('portal_codes', {
-  id: text('id').primaryKey(),
-  email: text('email').notNull(),
-  codeHash: text('code_hash').notNull(),
-  attempts: integer('attempts').notNull().default(0),
-  expiresAt: ts('expires_at').notNull(),
-  consumedAt: ts('consumed_at'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-});
+/**
+ * Portal sign-in one-time codes (only a hash of the code is kept). The address is not stored:
+ * `emailIndex` is its keyed blind index (HMAC-SHA-256), enough to find the live code.
+ */
+export const portalCodes = pgTable(
+  'portal_codes',
+  {
+    id: text('id').primaryKey(),
+    /** Keyed blind index of the normalised email (`keyring.blindIndex('email', …)`). */
+    emailIndex: text('email_index').notNull(),
+    /** SHA-256 of `<emailIndex>:<code>` (or of the identity token for `lnk_` rows). */
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: ts('expires_at').notNull(),
+    consumedAt: ts('consumed_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('portal_codes_email').on(t.emailIndex, t.createdAt)],
+);
 
-/** Portal sessions; `id` is the SHA-256 of the cookie value. */
-export const portalSessions = pgTable('portal_sessions', {
-  id: text('id').primaryKey(),
-  email: text('email').notNull(),
-  createdAt: ts('created_at').notNull().defaultNow(),
-  expiresAt: ts('expires_at').notNull(),
-});
+/**
+ * Portal sessions; `id` is the SHA-256 of the cookie value. `email` is the signed-in address,
+ * encrypted (AAD `portal_sessions.email:<id>`): step-up mail goes to it and the portal shows it,
+ * also when no subject carries it yet. Lookups use `emailIndex`, never a decrypted scan.
+ */
+export const portalSessions = pgTable(
+  'portal_sessions',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull(),
+    emailIndex: text('email_index').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('portal_sessions_email').on(t.emailIndex)],
+);
 
 /** Development mailbox: mail the embedded default "sends" (never used in production). */
 export const devMailbox = pgTable('dev_mailbox', {

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { CliContext } from '../cli.ts';
+import { loadConfig } from '../env.ts';
 import { secretKeyHash } from '../middleware/secret-key.ts';
 import { DEMO_CONFIG_FILE } from '../seed/demo-property.ts';
 import { run as apply } from './apply.ts';
@@ -24,7 +25,7 @@ function cli(): CliContext & { lines: string[] } {
   const lines: string[] = [];
   return {
     lines,
-    config: {} as CliContext['config'],
+    config: loadConfig({ NODE_ENV: 'test' }),
     database: async () => database,
     out: (l) => lines.push(l),
     now: () => Date.parse('2026-01-01T00:00:00Z'),
@@ -55,6 +56,10 @@ describe('pnpm assent apply', () => {
       .from(schema.auditEvents)
       .where(eq(schema.auditEvents.action, 'property.configure'));
     expect(audit).toHaveLength(2);
+    // S1: the identity secret is stored encrypted, never as written in the file.
+    const [property] = await database.db.select().from(schema.properties);
+    expect(property?.identitySecret).toMatch(/^enc1:dk_/);
+    expect(property?.identitySecret).not.toContain(demo().identitySecret);
   });
 
   it('C8: changed text publishes a new version (material as marked); the old one stays', async () => {

@@ -3,6 +3,8 @@
 import type { CliContext } from '../cli.ts';
 import { ConfigFileError, loadConfigFile } from '../domain/config-file.ts';
 import { applyConfig } from '../domain/property-config.ts';
+import { keyringFromConfig } from '../security/keyring.ts';
+import { encryptStoredSecrets } from '../security/stored-secrets.ts';
 
 export const summary =
   'apply <file>: create or update a property from assent.config.json|.yaml|.ts (idempotent)';
@@ -23,10 +25,14 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
     return 1;
   }
   const { db } = await ctx.database();
+  // The identity secret is stored encrypted; older plain secrets are converted on the way.
+  const keyring = await keyringFromConfig(db, ctx.config.security, ctx.now());
   const report = await applyConfig(db, config, {
     now: ctx.now(),
     actor: { type: 'system', id: 'cli' },
+    keyring,
   });
+  await encryptStoredSecrets(db, keyring, ctx.now());
   ctx.out(`${report.created ? 'Created' : 'Updated'} property ${report.propertyId}.`);
   for (const n of report.notices) {
     const what = n.published

@@ -7,8 +7,10 @@ import { schema } from '@assent/db';
 import type { CliContext } from '../cli.ts';
 import { recordAudit } from '../domain/audit.ts';
 import { combineMasterKey, splitMasterKey } from '../security/key-shares.ts';
+import { openKeyring } from '../security/keyring.ts';
 import { parseMasterKeys } from '../security/master-keys.ts';
 import { rotateMasterKey } from '../security/rotation.ts';
+import { encryptStoredSecrets } from '../security/stored-secrets.ts';
 import { option } from './audit.ts';
 
 export const summary =
@@ -55,6 +57,16 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
       const report = await rotateMasterKey(db, masters, ctx.now, (done, total) =>
         ctx.out(`re-wrapped ${done}/${total}`),
       );
+      // Secrets still in plain text (written before encryption) go under the keyring too.
+      const converted = await encryptStoredSecrets(
+        db,
+        await openKeyring(db, masters, ctx.now()),
+        ctx.now(),
+      );
+      if (converted.properties + converted.receiptSigningKeys > 0)
+        ctx.out(
+          `Encrypted ${converted.properties} identity secrets and ${converted.receiptSigningKeys} receipt keys stored in plain text.`,
+        );
       ctx.out(
         `Done: ${report.rotated} data keys re-wrapped under ${report.masterKeyId}, ${report.alreadyCurrent} were current. Previous master keys can now leave ASSENT_PREVIOUS_MASTER_KEYS.`,
       );

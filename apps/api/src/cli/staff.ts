@@ -1,16 +1,18 @@
-// `pnpm assent staff create --email <e> --name <n> --role <role> [--password <p>] | list`:
-// staff accounts (REQUIREMENTS S5). The TOTP enrolment URI, the recovery codes and a generated
-// password are printed once; hand them over in person.
+// `pnpm assent staff create --email <e> --name <n> --role <role> [--password <p>] | list |
+// disable <id> | enable <id>`: staff accounts (REQUIREMENTS S5), the same operations as the
+// admin API's /admin/api/staff routes. The TOTP enrolment URI, the recovery codes and a
+// generated password are printed once; hand them over in person.
 import { randomBytes } from 'node:crypto';
 import { schema } from '@assent/db';
 import type { CliContext } from '../cli.ts';
 import { createStaffMember } from '../domain/staff.ts';
+import { setStaffDisabled } from '../domain/staff-accounts.ts';
 import { ROLE_NAMES } from '../domain/staff-roles.ts';
 import { ApiError } from '../errors.ts';
 import { keyringFromConfig } from '../security/keyring.ts';
 import { option } from './audit.ts';
 
-export const summary = `staff create --email <e> --name <n> --role <${ROLE_NAMES.join('|')}> [--password <p>] | list`;
+export const summary = `staff create --email <e> --name <n> --role <${ROLE_NAMES.join('|')}> [--password <p>] | list | disable <id> | enable <id>`;
 
 /** @returns 0 on success, 1 when refused, 2 on wrong usage */
 export async function run(args: string[], ctx: CliContext): Promise<number> {
@@ -56,6 +58,26 @@ export async function run(args: string[], ctx: CliContext): Promise<number> {
         `${r.id}  ${r.role}  ${r.email}${r.suspendedAt ? '  (data access suspended)' : ''}${r.disabledAt ? '  (disabled)' : ''}`,
       );
     return 0;
+  }
+  const [id] = rest;
+  if ((verb === 'disable' || verb === 'enable') && id) {
+    try {
+      const after = await setStaffDisabled(
+        database.db,
+        { type: 'system', id: 'cli' },
+        id,
+        verb === 'disable',
+        ctx.now(),
+      );
+      ctx.out(`${after.id} ${after.disabledAt ? 'disabled (sessions ended)' : 'enabled'}.`);
+      return 0;
+    } catch (err) {
+      if (err instanceof ApiError) {
+        ctx.out(err.message);
+        return 1;
+      }
+      throw err;
+    }
   }
   ctx.out(`Usage: pnpm assent ${summary}`);
   return 2;

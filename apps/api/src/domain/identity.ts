@@ -6,6 +6,7 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import { ApiError } from '../errors.ts';
 import type { Keyring } from '../security/keyring.ts';
 import { currentKeyring } from '../security/keyring-scope.ts';
+import { identitySecretAad } from '../security/stored-secrets.ts';
 import type { PropertyRow } from './properties.ts';
 import { sealedSubjectFields, subjectOfDevice } from './subjects.ts';
 
@@ -20,18 +21,26 @@ export interface IdentityClaims {
 }
 
 /**
- * Verifies an HS256 identity token against the property's identity secret.
+ * Verifies an HS256 identity token against the property's identity secret, which is stored
+ * encrypted and decrypted here, only for the check (REQUIREMENTS S1, S4).
  * Requires `sub`, `iat`, `exp`, and `exp - iat` ≤ 600 s.
  * @param now epoch ms (injectable clock)
+ * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
  * @throws ApiError `invalid_token` (401) for a bad signature, expiry, or missing claims.
+ * @throws DecryptError when the stored secret does not open (wrong master key configuration).
  */
 export async function verifyIdentityToken(
   property: PropertyRow,
   token: string,
   now: number,
+  keyring?: Keyring,
 ): Promise<IdentityClaims> {
+  const secret = await currentKeyring(keyring).decrypt(
+    property.identitySecret,
+    identitySecretAad(property.id),
+  );
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(property.identitySecret), {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
       algorithms: ['HS256'],
       currentDate: new Date(now),
       requiredClaims: ['sub', 'exp', 'iat'],

@@ -1,10 +1,14 @@
 // Portal sign-in: an emailed one-time code (6 digits, 10 minutes, 5 tries) then a session
-// cookie whose value is only stored hashed.
+// cookie whose value is only stored hashed. Sign-in emails are L1 (DESIGN "Data protection"):
+// codes keep only the address's keyed blind index, sessions the index plus the address
+// encrypted under the keyring (step-up mail goes to it); nothing stores it in plain text.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { type Db, newId, schema } from '@assent/db';
 import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { ApiError } from '../errors.ts';
 import type { Mailer } from '../mailer.ts';
+import { fieldAad, type Keyring } from '../security/keyring.ts';
+import { currentKeyring } from '../security/keyring-scope.ts';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -22,22 +26,36 @@ export function normalizeEmail(email: string): string {
 }
 
 /**
+ * The keyed blind index (HMAC-SHA-256) of a sign-in address, normalised: the same value
+ * `subjects.email_index` holds, so codes, sessions and subjects meet on it.
+ */
+export function emailIndexOf(keyring: Keyring, email: string): string {
+  return keyring.blindIndex('email', normalizeEmail(email));
+}
+
+const sessionEmailAad = (sessionId: string) => fieldAad('portal_sessions', 'email', sessionId);
+
+/**
  * Sends a sign-in code to `email`. Answers the same whether or not the address is known;
- * past 5 codes in 15 minutes it silently sends nothing.
+ * past 5 codes in 15 minutes it silently sends nothing. Stores the code's hash under the
+ * address's blind index, never the address.
+ * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
  */
 export async function startSignIn(
   db: Db,
   mailer: Mailer,
   rawEmail: string,
   now: number,
+  keyring?: Keyring,
 ): Promise<void> {
   const email = normalizeEmail(rawEmail);
+  const emailIndex = emailIndexOf(currentKeyring(keyring), email);
   const recent = await db
     .select({ id: schema.portalCodes.id })
     .from(schema.portalCodes)
     .where(
       and(
-        eq(schema.portalCodes.email, email),
+        eq(schema.portalCodes.emailIndex, emailIndex),
         gt(schema.portalCodes.createdAt, new Date(now - CODE_WINDOW_MS)),
       ),
     );
@@ -45,8 +63,8 @@ export async function startSignIn(
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
   await db.insert(schema.portalCodes).values({
     id: newId('otp'),
-    email,
-    codeHash: sha256(`${email}:${code}`),
+    emailIndex,
+    codeHash: sha256(`${emailIndex}:${code}`),
     expiresAt: new Date(now + CODE_TTL_MS),
     createdAt: new Date(now),
   });
@@ -58,16 +76,16 @@ export async function startSignIn(
 }
 
 /**
- * Checks the newest live code of `email` and consumes it.
+ * Checks the newest live code of the address with blind index `emailIndex` and consumes it.
  * @throws ApiError `invalid_code` (wrong, expired, used) or `too_many_attempts` (5 wrong tries).
  */
-async function consumeCode(db: Db, email: string, code: string, now: number): Promise<void> {
+async function consumeCode(db: Db, emailIndex: string, code: string, now: number): Promise<void> {
   const [row] = await db
     .select()
     .from(schema.portalCodes)
     .where(
       and(
-        eq(schema.portalCodes.email, email),
+        eq(schema.portalCodes.emailIndex, emailIndex),
         isNull(schema.portalCodes.consumedAt),
         gt(schema.portalCodes.expiresAt, new Date(now)),
       ),
@@ -77,7 +95,10 @@ async function consumeCode(db: Db, email: string, code: string, now: number): Pr
   if (!row) throw new ApiError('invalid_code');
   if (row.attempts >= CODE_MAX_ATTEMPTS)
     throw new ApiError('too_many_attempts', 'Request a new code.');
-  const ok = timingSafeEqual(Buffer.from(row.codeHash), Buffer.from(sha256(`${email}:${code}`)));
+  const ok = timingSafeEqual(
+    Buffer.from(row.codeHash),
+    Buffer.from(sha256(`${emailIndex}:${code}`)),
+  );
   if (!ok) {
     await db
       .update(schema.portalCodes)
@@ -97,7 +118,30 @@ async function consumeCode(db: Db, email: string, code: string, now: number): Pr
 }
 
 /**
+ * Opens a session for a proven address, counting as step-up (R7): stores the session id
+ * (SHA-256 of the cookie), the address's blind index and the address encrypted.
+ * @returns the session cookie value (random 256 bits, base64url)
+ */
+async function openSession(db: Db, ring: Keyring, email: string, now: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const id = sha256(token);
+  const sealed = await ring.encrypt(email, sessionEmailAad(id));
+  await db.transaction(async (tx) => {
+    await tx.insert(schema.portalSessions).values({
+      id,
+      email: sealed,
+      emailIndex: emailIndexOf(ring, email),
+      createdAt: new Date(now),
+      expiresAt: new Date(now + SESSION_IDLE_MS),
+    });
+    await tx.insert(schema.portalStepUps).values({ sessionId: id, verifiedAt: new Date(now) });
+  });
+  return token;
+}
+
+/**
  * Checks a code and opens a session. A fresh code also counts as step-up for 10 minutes (R7).
+ * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
  * @returns the session cookie value (random 256 bits, base64url) to set.
  * @throws ApiError `invalid_code` (wrong, expired, used) or `too_many_attempts` (5 wrong tries).
  */
@@ -106,22 +150,12 @@ export async function verifySignIn(
   rawEmail: string,
   code: string,
   now: number,
+  keyring?: Keyring,
 ): Promise<string> {
+  const ring = currentKeyring(keyring);
   const email = normalizeEmail(rawEmail);
-  await consumeCode(db, email, code, now);
-  const token = randomBytes(32).toString('base64url');
-  await db.transaction(async (tx) => {
-    await tx.insert(schema.portalSessions).values({
-      id: sha256(token),
-      email,
-      createdAt: new Date(now),
-      expiresAt: new Date(now + SESSION_IDLE_MS),
-    });
-    await tx
-      .insert(schema.portalStepUps)
-      .values({ sessionId: sha256(token), verifiedAt: new Date(now) });
-  });
-  return token;
+  await consumeCode(db, emailIndexOf(ring, email), code, now);
+  return openSession(db, ring, email, now);
 }
 
 /** Step-up lasts this long after a fresh code (R7; 11 CCR §7060-7062). */
@@ -129,6 +163,7 @@ export const STEP_UP_MS = 10 * 60_000;
 
 /**
  * Step-up: a fresh code emailed to the session's own address proves the person is still there.
+ * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
  * @throws ApiError `invalid_code` / `too_many_attempts` like sign-in.
  */
 export async function verifyStepUp(
@@ -137,8 +172,9 @@ export async function verifyStepUp(
   email: string,
   code: string,
   now: number,
+  keyring?: Keyring,
 ): Promise<void> {
-  await consumeCode(db, email, code, now);
+  await consumeCode(db, emailIndexOf(currentKeyring(keyring), email), code, now);
   await db
     .insert(schema.portalStepUps)
     .values({ sessionId: sha256(token), verifiedAt: new Date(now) })
@@ -173,11 +209,15 @@ export async function stepUpUntil(db: Db, token: string | undefined): Promise<nu
   return row ? row.verifiedAt.getTime() + STEP_UP_MS : null;
 }
 
-/** Ends every session of an address ("sign out everywhere"). @returns how many ended */
-export async function endAllSessions(db: Db, email: string): Promise<number> {
+/**
+ * Ends every session of an address ("sign out everywhere"), found by its blind index.
+ * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @returns how many ended
+ */
+export async function endAllSessions(db: Db, email: string, keyring?: Keyring): Promise<number> {
   const gone = await db
     .delete(schema.portalSessions)
-    .where(eq(schema.portalSessions.email, normalizeEmail(email)))
+    .where(eq(schema.portalSessions.emailIndex, emailIndexOf(currentKeyring(keyring), email)))
     .returning({ id: schema.portalSessions.id });
   if (gone.length > 0)
     await db.delete(schema.portalStepUps).where(
@@ -190,12 +230,14 @@ export async function endAllSessions(db: Db, email: string): Promise<number> {
 }
 
 /**
- * The email of a live session, sliding its idle timeout; null when absent or expired.
+ * The email of a live session (decrypted), sliding its idle timeout; null when absent or expired.
+ * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
  */
 export async function sessionEmail(
   db: Db,
   token: string | undefined,
   now: number,
+  keyring?: Keyring,
 ): Promise<string | null> {
   if (!token) return null;
   const id = sha256(token);
@@ -206,7 +248,8 @@ export async function sessionEmail(
       and(eq(schema.portalSessions.id, id), gt(schema.portalSessions.expiresAt, new Date(now))),
     )
     .returning({ email: schema.portalSessions.email });
-  return row?.email ?? null;
+  if (!row) return null;
+  return currentKeyring(keyring).decrypt(row.email, sessionEmailAad(id));
 }
 
 /** Ends a session. */
@@ -221,6 +264,7 @@ export async function endSession(db: Db, token: string | undefined): Promise<voi
  * identity token as the widget's `identify` (HS256, ≤ 10 minutes, `email` claim required) and
  * sends the customer to `/portal/?pk=<publishable key>&token=<token>`. Each token opens one
  * session only (its SHA-256 is kept as used); a fresh product sign-in counts as step-up (R7).
+ * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
  * @returns `{ token, email }`: the session cookie value and the signed-in address.
  * @throws ApiError `invalid_token` (bad signature, expired, no email, already used)
  */
@@ -229,14 +273,16 @@ export async function signInWithLink(
   email: string | null,
   identityToken: string,
   now: number,
+  keyring?: Keyring,
 ): Promise<{ token: string; email: string }> {
   if (!email) throw new ApiError('invalid_token', "The token must carry the customer's email.");
+  const ring = currentKeyring(keyring);
   const address = normalizeEmail(email);
   const used = await db
     .insert(schema.portalCodes)
     .values({
       id: `lnk_${sha256(identityToken)}`,
-      email: address,
+      emailIndex: emailIndexOf(ring, address),
       codeHash: sha256(identityToken),
       expiresAt: new Date(now),
       consumedAt: new Date(now),
@@ -245,17 +291,5 @@ export async function signInWithLink(
     .onConflictDoNothing()
     .returning({ id: schema.portalCodes.id });
   if (used.length === 0) throw new ApiError('invalid_token', 'This sign-in link was already used.');
-  const token = randomBytes(32).toString('base64url');
-  await db.transaction(async (tx) => {
-    await tx.insert(schema.portalSessions).values({
-      id: sha256(token),
-      email: address,
-      createdAt: new Date(now),
-      expiresAt: new Date(now + SESSION_IDLE_MS),
-    });
-    await tx
-      .insert(schema.portalStepUps)
-      .values({ sessionId: sha256(token), verifiedAt: new Date(now) });
-  });
-  return { token, email: address };
+  return { token: await openSession(db, ring, address, now), email: address };
 }

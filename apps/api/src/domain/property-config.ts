@@ -5,6 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { AssentConfig, type AssentConfigInput, type AssentConfigParsed } from '@assent/contract';
 import { type Db, newId, schema } from '@assent/db';
 import { and, eq } from 'drizzle-orm';
+import type { Keyring } from '../security/keyring.ts';
+import { optionalKeyring } from '../security/keyring-scope.ts';
+import { identitySecretAad } from '../security/stored-secrets.ts';
 import { type AuditEntry, recordAudit } from './audit.ts';
 import { noticeHash } from './notices.ts';
 
@@ -30,15 +33,19 @@ export interface ApplyReport {
  * The stored text carries the controller and contact, so the exact notice is self-contained
  * (PIPL 17; GDPR 13; REQUIREMENTS C7).
  * With `opts.actor` an audit event `property.configure` is written in the same transaction.
+ * The identity secret is stored encrypted with `opts.keyring` (default: the request's keyring;
+ * without any it is stored as given and encrypted at the next start-up, see
+ * security/stored-secrets.ts).
  * @throws ZodError when the configuration is invalid (see `formatConfigIssues`).
  */
 export async function applyConfig(
   db: Db,
   input: PropertyConfigInput,
-  opts: { now?: number; actor?: AuditEntry['actor'] } = {},
+  opts: { now?: number; actor?: AuditEntry['actor']; keyring?: Keyring } = {},
 ): Promise<ApplyReport> {
   const cfg = AssentConfig.parse(input);
   const now = opts.now ?? Date.now();
+  const ring = optionalKeyring(opts.keyring);
   return db.transaction(async (tx) => {
     const [existing] = await tx
       .select()
@@ -47,9 +54,11 @@ export async function applyConfig(
     const propertyId = existing?.id ?? newId('prop', now);
     const generated =
       !existing && !cfg.identitySecret ? randomBytes(32).toString('base64url') : null;
+    const given = cfg.identitySecret ?? generated;
+    const sealed = given && ring ? await ring.encrypt(given, identitySecretAad(propertyId)) : given;
     const values = {
       name: cfg.name,
-      identitySecret: cfg.identitySecret ?? existing?.identitySecret ?? generated ?? '',
+      identitySecret: sealed ?? existing?.identitySecret ?? '',
       allowedOrigins: cfg.allowedOrigins,
       defaultLocale: cfg.defaultLocale,
       locales: cfg.locales,
@@ -87,8 +96,12 @@ export async function applyConfig(
  * Creates or updates a property from configuration (see `applyConfig`).
  * @returns the property id.
  */
-export async function applyPropertyConfig(db: Db, input: PropertyConfigInput): Promise<string> {
-  return (await applyConfig(db, input)).propertyId;
+export async function applyPropertyConfig(
+  db: Db,
+  input: PropertyConfigInput,
+  keyring?: Keyring,
+): Promise<string> {
+  return (await applyConfig(db, input, keyring ? { keyring } : {})).propertyId;
 }
 
 async function upsertPurpose(

@@ -39,14 +39,15 @@ describe('retention sweep', () => {
     const now = t.clock.now();
     await t.database.db.insert(schema.portalCodes).values({
       id: newId('otp'),
-      email: 'old@example.com',
+      emailIndex: 'index-of-old@example.com',
       codeHash: 'x',
       expiresAt: new Date(now + 600_000),
       createdAt: new Date(now),
     });
     await t.database.db.insert(schema.portalSessions).values({
       id: newId('ses'),
-      email: 'old@example.com',
+      email: 'enc1:sealed-old@example.com',
+      emailIndex: 'index-of-old@example.com',
       createdAt: new Date(now),
       expiresAt: new Date(now + 1_800_000),
     });
@@ -78,8 +79,8 @@ describe('retention sweep', () => {
     const audit = await t.database.sql<{ target: string; details: { rows: number } }[]>`
       select target, details from audit_events where action = 'retention.delete' order by seq`;
     expect(audit.map((a) => [a.target, a.details.rows])).toEqual([
-      ['portal_codes(email)', 1],
-      ['portal_sessions(email)', 1],
+      ['portal_codes(email_index)', 1],
+      ['portal_sessions(email,email_index)', 1],
       ['dev_mailbox(to,body)', 1],
     ]);
   });

@@ -12,6 +12,13 @@ import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../security/p
 import { checkTotp, hashRecoveryCode, newRecoveryCodes, newTotpSecret } from '../security/totp.ts';
 import { recordAudit } from './audit.ts';
 import { notifyAlert, outsideWorkingHours, raiseAlert } from './staff-alerts.ts';
+import {
+  beginAttempt,
+  clearAttempts,
+  lockoutKey,
+  recordFailure,
+  StaffLockedError,
+} from './staff-lockout.ts';
 import { DATA_PERMISSIONS, isRole, type Permission, ROLES } from './staff-roles.ts';
 
 /** A staff session ends this long after sign-in (ms): one working day. */
@@ -79,8 +86,12 @@ export async function createStaffMember(
  * Signs a staff member in with password and second factor (a TOTP code, or a recovery code
  * which is then used up). A sign-in outside working hours succeeds but raises an alert that
  * suspends customer-data access until reviewed (S6). Every attempt is audited.
+ * Lockout (S5): `config.security.staffLockout.attempts` failures within its period lock the
+ * address for that period (`staff.sign_in_locked`); meanwhile every attempt, right or wrong,
+ * is refused unchecked. Unknown addresses are counted and locked the same way.
  * @returns the session token (Bearer), shown once
  * @throws ApiError `unauthorized` for any wrong factor (the answer does not say which)
+ * @throws StaffLockedError (429 `too_many_attempts`, with `retryAfterS`) while locked
  */
 export async function signInStaff(
   deps: Pick<Deps, 'database' | 'keyring' | 'config' | 'clock'>,
@@ -94,6 +105,28 @@ export async function signInStaff(
     .select()
     .from(schema.staffMembers)
     .where(eq(schema.staffMembers.email, email));
+  const lockout = deps.config.security.staffLockout;
+  const key = lockoutKey(deps.keyring, email);
+  const failed = (details: Record<string, unknown>) =>
+    db.transaction((tx) =>
+      recordAudit(
+        tx,
+        {
+          actor: { type: 'staff', id: member?.id ?? null },
+          action: 'staff.sign_in_failed',
+          ip,
+          details,
+        },
+        now,
+      ),
+    );
+  let attempt: { failures: number };
+  try {
+    attempt = await beginAttempt(db, key, lockout, now);
+  } catch (err) {
+    if (err instanceof StaffLockedError) await failed({ locked: true });
+    throw err;
+  }
   const passwordOk = await verifyPassword(
     input.password,
     member?.passwordHash ?? (await DUMMY_HASH),
@@ -110,23 +143,26 @@ export async function signInStaff(
     else if (member.recoveryCodes.includes(hashRecoveryCode(input.code))) mfa = 'recovery_code';
   }
   if (!member || !mfa) {
-    await db.transaction((tx) =>
-      recordAudit(
-        tx,
-        {
-          actor: { type: 'staff', id: member?.id ?? null },
-          action: 'staff.sign_in_failed',
-          ip,
-          details: {},
-        },
-        now,
-      ),
-    );
+    await failed({});
+    if (await recordFailure(db, key, attempt.failures, lockout, now))
+      await db.transaction((tx) =>
+        recordAudit(
+          tx,
+          {
+            actor: { type: 'staff', id: member?.id ?? null },
+            action: 'staff.sign_in_locked',
+            ip,
+            details: { failures: attempt.failures, minutes: lockout.ms / 60_000 },
+          },
+          now,
+        ),
+      );
     throw new ApiError('unauthorized', 'Wrong email, password or code.');
   }
   const token = `ast_${randomBytes(32).toString('base64url')}`;
   const offHours = outsideWorkingHours(deps.config.security, now);
   const alert = await db.transaction(async (tx) => {
+    await clearAttempts(tx, key);
     await tx
       .update(schema.staffMembers)
       .set(

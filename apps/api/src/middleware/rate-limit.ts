@@ -1,5 +1,6 @@
 // Rate limits of the public endpoints, shared by every API process: the counters live in
-// Postgres (table `rate_limits`, UNLOGGED), one upsert per request, never in memory.
+// Postgres (table `rate_limits`, UNLOGGED); large limits are counted in process far below
+// the limit and flushed every 100 ms (rate-limit-store.ts `RateLimiter`).
 import { createHash } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
@@ -7,7 +8,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
 import { truncateIp } from '../domain/consents.ts';
 import { ApiError } from '../errors.ts';
-import { hitRateLimit, sweepRateLimits } from './rate-limit-store.ts';
+import { rateLimiterFor, sweepRateLimits } from './rate-limit-store.ts';
 
 /** One request in this many also deletes counters idle for two windows (keeps the table small). */
 const SWEEP_ONE_IN = 1000;
@@ -59,7 +60,7 @@ export function rateLimit(scope: (c: Context<AppEnv>) => Scope | null) {
     const { database, config, clock } = c.get('deps');
     const now = clock();
     const windowMs = config.rateLimit.windowMs;
-    const verdict = await hitRateLimit(database.sql, {
+    const verdict = await rateLimiterFor(database.sql).hit({
       key: rateLimitKey(s.name, s.parts),
       limit: s.limit,
       windowMs,
@@ -97,11 +98,29 @@ export function widgetRateLimit() {
   });
 }
 
-/** Portal sign-in (`/portal/api/sign-in/*`): per network; ASSENT_RATE_LIMIT_SIGN_IN per window. */
-export function signInRateLimit() {
+/**
+ * Portal sign-in (`/portal/api/sign-in/*`, class `sign-in`) and step-up codes
+ * (`/portal/api/step-up/*`, class `step-up`, R7): per network, ASSENT_RATE_LIMIT_SIGN_IN per
+ * window, each class counted apart. The per-address limit on mailed codes (portal-auth.ts)
+ * cannot stop one network cycling through many addresses; this does.
+ */
+export function signInRateLimit(name: 'sign-in' | 'step-up' = 'sign-in') {
   return rateLimit((c) => {
     const network = clientNetwork(c);
     if (!network) return null;
-    return { name: 'sign-in', limit: c.get('deps').config.rateLimit.signIn, parts: [network] };
+    return { name, limit: c.get('deps').config.rateLimit.signIn, parts: [network] };
+  });
+}
+
+/**
+ * Staff sign-in (`/admin/api/sign-in`): per network, ASSENT_RATE_LIMIT_STAFF_SIGN_IN per
+ * window (REQUIREMENTS S5), next to the per-address lockout of domain/staff-lockout.ts.
+ */
+export function staffSignInRateLimit() {
+  return rateLimit((c) => {
+    const network = clientNetwork(c);
+    if (!network) return null;
+    const limit = c.get('deps').config.rateLimit.staffSignIn;
+    return { name: 'staff-sign-in', limit, parts: [network] };
   });
 }

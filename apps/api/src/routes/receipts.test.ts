@@ -175,6 +175,7 @@ describe('GET /v1/receipts/{eventId}', () => {
     const signed = await buildReceipt(t.database.db, eventId, {
       signingKey: JSON.stringify(jwk),
       now: t.clock.now(),
+      keyring: t.keyring,
     });
     const { d: _d, ...pub } = jwk;
     expect(signed?.kid).toBe(await calculateJwkThumbprint(pub));

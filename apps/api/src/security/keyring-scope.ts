@@ -20,3 +20,8 @@ export function currentKeyring(explicit?: Keyring): Keyring {
   if (!keyring) throw new Error('no keyring: pass deps.keyring or run inside withKeyring()');
   return keyring;
 }
+
+/** The explicit keyring, else the current one, else undefined (callers that can do without). */
+export function optionalKeyring(explicit?: Keyring): Keyring | undefined {
+  return explicit ?? scope.getStore();
+}

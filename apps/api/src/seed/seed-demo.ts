@@ -2,11 +2,19 @@
 import { type Database, newId, schema } from '@assent/db';
 import { applyPropertyConfig } from '../domain/property-config.ts';
 import { secretKeyHash } from '../middleware/secret-key.ts';
+import type { Keyring } from '../security/keyring.ts';
 import { DEMO_SECRET_KEY, demoPropertyConfig } from './demo-property.ts';
 
-/** Applies the demo property config with `origins` allowed, and its demo secret key. @returns the property id */
-export async function seedDemo(database: Database, origins: string[]): Promise<string> {
-  const propertyId = await applyPropertyConfig(database.db, demoPropertyConfig(origins));
+/**
+ * Applies the demo property config with `origins` allowed, and its demo secret key; with a
+ * keyring the identity secret is stored encrypted at once. @returns the property id
+ */
+export async function seedDemo(
+  database: Database,
+  origins: string[],
+  keyring?: Keyring,
+): Promise<string> {
+  const propertyId = await applyPropertyConfig(database.db, demoPropertyConfig(origins), keyring);
   await database.db
     .insert(schema.apiKeys)
     .values({

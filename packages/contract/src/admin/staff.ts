@@ -4,10 +4,19 @@ import { z } from '@hono/zod-openapi';
 import { IsoTime } from '../common.ts';
 
 export const StaffPermission = z
-  .enum(['subjects.read', 'subjects.unmask', 'staff.manage', 'alerts.review', 'audit.export'])
+  .enum([
+    'subjects.read',
+    'subjects.unmask',
+    'staff.manage',
+    'alerts.review',
+    'audit.export',
+    'requests.read',
+    'requests.manage',
+    'legal_hold.read',
+  ])
   .openapi('StaffPermission');
 export const StaffRole = z
-  .enum(['support', 'privacy_officer', 'admin', 'auditor'])
+  .enum(['support', 'privacy_officer', 'admin', 'auditor', 'legal'])
   .openapi('StaffRole');
 
 export const StaffSignInInput = z

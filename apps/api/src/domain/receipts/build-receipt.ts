@@ -12,6 +12,7 @@ import {
 } from '@assent/policy';
 import { and, eq, inArray, lt } from 'drizzle-orm';
 import { CompactSign } from 'jose';
+import type { Keyring } from '../../security/keyring.ts';
 import type { NoticeContent } from '../notices.ts';
 import { toRule } from '../properties.ts';
 import { historySubjects } from '../subjects.ts';
@@ -24,6 +25,8 @@ export interface ReceiptOptions {
   publicUrl?: string | undefined;
   /** epoch ms; the time the receipt is issued and the current state is computed at. */
   now?: number;
+  /** Opens the stored signing key; defaults to the request's or job's keyring. */
+  keyring?: Keyring;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -129,7 +132,7 @@ export async function buildReceipt(
       url: `${base}/portal/`,
     },
   };
-  const signer = await activeSigningKey(db, opts.signingKey, now);
+  const signer = await activeSigningKey(db, opts.signingKey, now, opts.keyring);
   const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(receipt)))
     .setProtectedHeader({ alg: RECEIPT_ALG, kid: signer.kid, typ: 'assent-receipt+jws' })
     .sign(signer.key);

@@ -38,6 +38,23 @@ export function requires(...permissions: Permission[]) {
   };
 }
 
+/**
+ * Staff account management: `staff.manage` held through the `admin` role itself; a temporary
+ * grant of `staff.manage` to another role is not enough (REQUIREMENTS S5).
+ * @throws ApiError `forbidden`
+ */
+export function needAdmin(c: Context<AdminEnv>): StaffPrincipal {
+  const who = need(c, 'staff.manage');
+  if (who.member.role !== 'admin')
+    throw new ApiError('forbidden', 'Only the admin role manages staff accounts.');
+  return who;
+}
+
+/** OpenAPI fields of an admin-only route: `staff.manage` and `x-required-role: admin`. */
+export function requiresAdmin() {
+  return { ...requires('staff.manage'), 'x-required-role': 'admin' };
+}
+
 /** The caller's address, truncated like consent evidence, for audit rows. */
 export function clientIp(c: Context): string | null {
   try {

@@ -1,10 +1,12 @@
 // Permission changes by staff managers (REQUIREMENTS S5): temporary grants with an end time,
-// revocation, role changes; all audited.
+// revocation, role changes (admin role only); all audited. Staff accounts themselves (list,
+// create, disable, enable) are in staff-accounts.ts, behind the same authentication.
 import { Grant, GrantInput, RoleChangeInput } from '@assent/contract';
 import { createRoute, z } from '@hono/zod-openapi';
 import { changeRole, grantPermission, revokeGrant } from '../../domain/staff-grants.ts';
 import { errorResponses, router } from '../../openapi.ts';
-import { type AdminEnv, need, requires, staffAuth } from './auth.ts';
+import { type AdminEnv, need, needAdmin, requires, requiresAdmin, staffAuth } from './auth.ts';
+import { staffAccountRoutes } from './staff-accounts.ts';
 
 const grant = createRoute({
   method: 'post',
@@ -41,8 +43,9 @@ const role = createRoute({
   path: '/staff/{id}/role',
   tags: ['admin'],
   summary: "Change a member's role",
-  description: "Requires `staff.manage`; not one's own role. Audited `staff.role_change`.",
-  ...requires('staff.manage'),
+  description:
+    "Admin role only (`staff.manage` through the role itself); not one's own role. A permission change: audited `staff.role_change` with the old and new role.",
+  ...requiresAdmin(),
   request: {
     params: z.object({ id: z.string().max(64) }),
     body: { content: { 'application/json': { schema: RoleChangeInput } }, required: true },
@@ -56,6 +59,7 @@ const role = createRoute({
 export const staffRoutes = router<AdminEnv>();
 staffRoutes.use('/staff/*', staffAuth);
 staffRoutes.use('/grants/*', staffAuth);
+staffRoutes.route('/', staffAccountRoutes);
 staffRoutes
   .openapi(grant, async (c) => {
     const who = need(c, 'staff.manage');
@@ -94,7 +98,7 @@ staffRoutes
     return c.body(null, 204);
   })
   .openapi(role, async (c) => {
-    const who = need(c, 'staff.manage');
+    const who = needAdmin(c);
     await changeRole(
       c.get('deps').database.db,
       who.member.id,

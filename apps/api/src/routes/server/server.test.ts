@@ -352,7 +352,10 @@ describe('POST /v1/server/import', () => {
       .where(eq(schema.consentEvents.id, out.results[0]?.eventId ?? ''));
     expect(evt?.actor).toBe('guardian');
     // The receipt names who decided, and the purpose carries its age gate per jurisdiction.
-    const signed = await buildReceipt(t.database.db, evt?.id ?? '', { now: t.clock.now() });
+    const signed = await buildReceipt(t.database.db, evt?.id ?? '', {
+      now: t.clock.now(),
+      keyring: t.keyring,
+    });
     expect(signed?.receipt.principal).toEqual({ id: evt?.subjectId, actor: 'guardian' });
     const [face] = await t.database.db
       .select()
