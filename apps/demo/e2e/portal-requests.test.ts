@@ -2,72 +2,27 @@
 // widget on the demo shop reflects it on reload → request a copy → the download holds the
 // change and the notice text → request deletion → once the cooling-off is over (0 days on this
 // stage; the API tests move the clock over the default 7) the data is gone, the shop's data
-// provider received the signed call → signing in again shows nothing. axe-core on each page.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// provider (registered by the stage on start, as `pnpm start` does) received the signed call →
+// signing in again shows nothing. axe-core on each page.
 import { DEMO_SECRET_KEY } from '@assent/api';
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PROVIDER_SECRET } from '../src/data-provider.ts';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PROVIDER_NAME } from '../src/data-provider.ts';
+import * as kit from './portal-kit.ts';
 import { useHarness } from './widget-harness.ts';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const h = useHarness({ ASSENT_ERASURE_COOLING_OFF_DAYS: '0' });
 
-beforeAll(async () => {
-  // The shop's backend registers its data provider, as the README shows.
+/** The data providers registered for the demo property, read as the shop's backend would. */
+async function providers() {
   const res = await fetch(`${h.stage.apiUrl}/v1/server/data-providers`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${DEMO_SECRET_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'demo shop orders',
-      url: `${h.stage.demoUrl}/assent/data-provider`,
-      handles: ['access', 'erasure'],
-      secret: DEMO_PROVIDER_SECRET,
-    }),
+    headers: { authorization: `Bearer ${DEMO_SECRET_KEY}` },
   });
-  expect(res.status).toBe(201);
-});
-
-async function axe(page: Page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(() =>
-    (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            o: unknown,
-          ): Promise<{ violations: { id: string; nodes: unknown[] }[] }>;
-        };
-      }
-    ).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    }),
-  );
-  return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 2) }));
+  return ((await res.json()) as { providers: { name: string; url: string }[] }).providers;
 }
 
-async function latestCode(email: string): Promise<string> {
-  const res = await fetch(`${h.stage.apiUrl}/dev/mailbox.json`);
-  const { mails } = (await res.json()) as { mails: { to: string; body: string }[] };
-  const code = mails.find((m) => m.to === email)?.body.match(/\b(\d{6})\b/)?.[1];
-  if (!code) throw new Error('no sign-in code in the dev mailbox');
-  return code;
-}
-
-async function portalSignIn(portal: Page, email: string) {
-  await portal.goto(h.stage.portalUrl);
-  await portal.getByTestId('email').fill(email);
-  await portal.getByTestId('send-code').click();
-  await portal.getByTestId('code').waitFor();
-  await expect
-    .poll(() => latestCode(email).catch(() => null), { timeout: 10_000 })
-    .toMatch(/^\d{6}$/);
-  await portal.getByTestId('code').fill(await latestCode(email));
-  await portal.getByTestId('sign-in').click();
-}
+const portalSignIn = (portal: Page, email: string) => kit.portalSignIn(portal, h.stage, email);
+const { axe } = kit;
 
 async function apiStates(page: Page) {
   const device = await page.evaluate(() => localStorage.getItem('assent:device'));
@@ -78,6 +33,13 @@ async function apiStates(page: Page) {
 }
 
 describe('portal rights', () => {
+  it('the demo shop registered its own data provider on start, once', async () => {
+    const url = `${h.stage.demoUrl}/assent/data-provider`;
+    const mine = (await providers()).filter((p) => p.url === url);
+    expect(mine).toEqual([expect.objectContaining({ name: DEMO_PROVIDER_NAME, url })]);
+    expect(h.stage.dataProviderUrl).toBe(url);
+  });
+
   it('R1/R2/R4/R7: change → widget reflects it → export holds it → deletion erases it everywhere', async () => {
     // bypassCSP only lets the test inject axe-core; the portal's CSP forbids inline scripts.
     const context = await h.browser.newContext({
@@ -92,6 +54,9 @@ describe('portal rights', () => {
     await shop.getByTestId('shop-email').fill(email);
     await shop.getByTestId('shop-sign-in').click();
     await shop.waitForSelector('[data-testid="signed-in-as"]');
+    // The shop's own data about this customer: a cart item (what its data provider returns).
+    await shop.getByRole('button', { name: 'Add to cart' }).first().click();
+    await expect.poll(() => shop.getByTestId('cart').textContent()).toContain('1');
     await expect
       .poll(async () => (await apiStates(shop)).analytics?.status, { timeout: 10_000 })
       .toBe('denied');
@@ -134,7 +99,11 @@ describe('portal rights', () => {
         source: string;
         notice: { content: { title?: string } };
       }[];
-      productSystems: { provider: string; status: string; data: unknown }[];
+      productSystems: {
+        provider: string;
+        status: string;
+        data: { account: { email: string } | null; cart: { item: string }[] };
+      }[];
     };
     const granted = doc.consentEvents.find(
       (e) => e.purpose === 'analytics' && e.decision === 'granted',
@@ -142,8 +111,9 @@ describe('portal rights', () => {
     expect(granted?.source).toBe('portal');
     expect(granted?.notice.content.title).toBeTruthy();
     expect(doc.productSystems[0]).toMatchObject({
-      provider: 'demo shop orders',
+      provider: DEMO_PROVIDER_NAME,
       status: 'answered',
+      data: { account: { email }, cart: [{ item: 'Green tea' }] },
     });
 
     // Request deletion: what goes and what stays is said first; confirm, then it runs.
@@ -155,13 +125,14 @@ describe('portal rights', () => {
         async () => {
           const r = await fetch(`${h.stage.demoUrl}/assent/data-provider/received`);
           const { received } = (await r.json()) as {
-            received: { type: string; subject: { email: string } }[];
+            received: { type: string; subject: { email: string }; removed?: unknown }[];
           };
-          return received.some((c) => c.type === 'erasure' && c.subject.email === email);
+          return received.find((c) => c.type === 'erasure' && c.subject.email === email)?.removed;
         },
         { timeout: 30_000 },
       )
-      .toBe(true);
+      // The shop deleted its own account and cart for this customer before answering.
+      .toEqual({ account: true, cartItems: 1 });
 
     // Gone: the device starts afresh, the session has ended, and signing in shows nothing.
     await expect

@@ -10,6 +10,7 @@ Assent is running (${stage.databaseKind === 'pglite' ? 'embedded PGlite' : 'Post
   Demo shop     ${stage.demoUrl}
   Portal        ${stage.portalUrl}
   Dev mailbox   ${stage.mailboxUrl}
+  Data provider ${stage.dataProviderUrl ?? 'not registered (no demo property)'}
   API           ${stage.apiUrl}/openapi.json
   API reference ${stage.apiUrl}/docs
 `);

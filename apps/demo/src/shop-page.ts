@@ -20,6 +20,7 @@ const TEXT = {
       ['Bamboo tray', '¥86'],
     ],
     add: 'Add to cart',
+    cart: 'In your cart:',
     atWork: 'Consent at work',
     analytics: 'Analytics',
     notRunning: 'not running',
@@ -43,6 +44,7 @@ const TEXT = {
       ['竹托盘', '¥86'],
     ],
     add: '加入购物车',
+    cart: '购物车中:',
     atWork: '同意的作用',
     analytics: '统计分析',
     notRunning: '未运行',
@@ -67,8 +69,8 @@ export interface ShopPageOptions {
   locale: ShopLocale;
   apiUrl: string;
   publishableKey: string;
-  /** The signed-in demo customer, if any. */
-  user: { email: string } | null;
+  /** The signed-in demo customer, if any, with the number of items in their cart. */
+  user: { email: string; cart?: number } | null;
   /** Identity token minted by the shop's backend for the signed-in user. */
   identityToken: string | null;
 }
@@ -119,8 +121,16 @@ export function shopPage(o: ShopPageOptions) {
     <main>
       <p>${t.promise}</p>
       <section class="products" aria-label="${t.products}">
-        ${t.items.map(([name, price]) => html`<article class="card"><h2>${name}</h2><p>${price}</p><button type="button">${t.add}</button></article>`)}
+        ${t.items.map(
+          ([name, price]) =>
+            html`<article class="card"><h2>${name}</h2><p>${price}</p>${
+              o.user
+                ? html`<form method="post" action="/cart"><input type="hidden" name="item" value="${name}" /><button type="submit">${t.add}</button></form>`
+                : html`<button type="button">${t.add}</button>`
+            }</article>`,
+        )}
       </section>
+      ${o.user ? html`<p data-testid="cart">${t.cart} ${o.user.cart ?? 0}</p>` : ''}
       <h2>${t.atWork}</h2>
       <p>${t.analytics}: <span id="analytics-status" data-testid="analytics-status">${t.notRunning}</span></p>
       <p>

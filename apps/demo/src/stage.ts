@@ -1,6 +1,15 @@
 // The local stage: the API (with portal and widget bundles) and the demo shop in one process.
-import { DEMO_IDENTITY_SECRET, DEMO_PUBLISHABLE_KEY, loadConfig, startApi } from '@assent/api';
+// The shop registers its data provider on start, as a product's backend would, so access and
+// erasure requests fan out to it.
+import {
+  DEMO_IDENTITY_SECRET,
+  DEMO_PUBLISHABLE_KEY,
+  DEMO_SECRET_KEY,
+  loadConfig,
+  startApi,
+} from '@assent/api';
 import { serve } from '@hono/node-server';
+import { registerDemoProvider } from './data-provider.ts';
 import { createDemoApp } from './index.ts';
 
 export interface Stage {
@@ -8,12 +17,15 @@ export interface Stage {
   demoUrl: string;
   portalUrl: string;
   mailboxUrl: string;
+  /** The shop's data provider, registered with Assent on start (null without the demo seed). */
+  dataProviderUrl: string | null;
   databaseKind: string;
   close(): Promise<void>;
 }
 
 /**
- * Starts API + demo shop. Ports from the environment (PORT, DEMO_PORT; 0 = any free port).
+ * Starts API + demo shop and registers the shop's data provider (when the demo property is
+ * seeded). Ports from the environment (PORT, DEMO_PORT; 0 = any free port).
  * @param env environment overrides (tests pass ports 0 and a memory data dir)
  */
 export async function startStage(
@@ -44,11 +56,31 @@ export async function startStage(
     publishableKey: DEMO_PUBLISHABLE_KEY,
     identitySecret: DEMO_IDENTITY_SECRET,
   });
+  let dataProviderUrl: string | null = null;
+  if (config.seedDemo) {
+    dataProviderUrl = `${demoUrl}/assent/data-provider`;
+    try {
+      const { stale } = await registerDemoProvider({
+        apiUrl: api.url,
+        secretKey: DEMO_SECRET_KEY,
+        url: dataProviderUrl,
+      });
+      for (const url of stale)
+        log(
+          `The demo data provider is also registered at ${url} (an earlier DEMO_PORT); requests wait for it until an operator runs \`pnpm assent requests fail-provider\`.`,
+        );
+    } catch (err) {
+      await new Promise<void>((resolve) => demoServer.close(() => resolve()));
+      await api.close();
+      throw err;
+    }
+  }
   return {
     apiUrl: api.url,
     demoUrl,
     portalUrl: `${api.url}/portal/`,
     mailboxUrl: `${api.url}/dev/mailbox`,
+    dataProviderUrl,
     databaseKind: api.databaseKind,
     async close() {
       await new Promise<void>((resolve) => demoServer.close(() => resolve()));

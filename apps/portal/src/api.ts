@@ -10,6 +10,8 @@ import type {
   Problem,
   Profile,
   ProfileInput,
+  ReconfirmInput,
+  ReconfirmOutput,
 } from '@assent/contract/types';
 
 /** An API failure: the HTTP status (0 when the network failed) and the problem's stable code. */
@@ -103,6 +105,15 @@ export function recordDecision(
   return call('POST', '/consents', input);
 }
 
+/**
+ * Re-confirms, in one action, the ordinary purposes the page listed as due, under the notices
+ * it showed. Errors: `notice_outdated` (a newer notice: reload and read it),
+ * `separate_consent_required` (a separate-consent purpose slipped in; it has its own dialog).
+ */
+export function reconfirmAll(input: ReconfirmInput): Promise<ReconfirmOutput> {
+  return call('POST', '/reconfirm', input);
+}
+
 /** Ends the session (204). */
 export function signOut(): Promise<null> {
   return call('POST', '/sign-out');
@@ -124,6 +135,11 @@ export function createRequest(input: CreateRequestInput): Promise<{ requests: Pr
 /** Cancels an erasure during its cooling-off. */
 export function cancelRequest(id: string): Promise<{ requests: PrivacyRequest[] }> {
   return call('POST', `/requests/${encodeURIComponent(id)}/cancel`);
+}
+
+/** Lifts one's restriction of processing (GDPR 18): normal processing answers return. */
+export function liftRestriction(id: string): Promise<{ requests: PrivacyRequest[] }> {
+  return call('POST', `/requests/${encodeURIComponent(id)}/lift`);
 }
 
 /** Emails a fresh code to the signed-in address (step-up). */

@@ -125,7 +125,11 @@ export function App({ initialLocale }: { initialLocale: Locale }) {
                 class="tab"
                 data-testid={`nav-${v.id}`}
                 aria-current={view === v.id ? 'page' : undefined}
-                onClick={() => setView(v.id)}
+                onClick={() => {
+                  setView(v.id);
+                  // Requests made elsewhere (a restriction, say) change what this page shows.
+                  if (v.id === 'consents') void reload().catch(() => undefined);
+                }}
               >
                 {t(v.label)}
               </button>

@@ -1,7 +1,5 @@
-import type { PortalPurpose } from '@assent/contract/types';
 import { describe, expect, it } from 'vitest';
 import {
-  type ConsentStatus,
   errorKey,
   purposeAction,
   requiredSurface,
@@ -9,40 +7,7 @@ import {
   statusLabel,
 } from './consent-view.ts';
 import { createTranslator } from './i18n/i18n.ts';
-
-const notice = {
-  id: 'ntc_1',
-  version: 1,
-  locale: 'en',
-  hash: 'a'.repeat(64),
-  title: 'Analytics',
-  description: 'Counts visits.',
-  retention: '13 months',
-};
-
-function purpose(
-  key: string,
-  status: ConsentStatus,
-  extra: Partial<PortalPurpose> = {},
-): PortalPurpose {
-  return {
-    key,
-    legalBasis: 'consent',
-    category: 'analytics',
-    necessary: false,
-    separateConsent: null,
-    gpcOptOut: false,
-    reconfirmAfterDays: 365,
-    retentionDays: 395,
-    dataCategories: [],
-    recipients: [],
-    notice,
-    state: { status, effective: status === 'granted', decidedAt: null, expiresAt: null },
-    agreedNotice: status === 'unset' ? null : notice,
-    source: status === 'unset' ? null : 'portal',
-    ...extra,
-  };
-}
+import { portalPurpose as purpose } from './test-fixtures.ts';
 
 describe('statusLabel', () => {
   it.each([

@@ -70,6 +70,7 @@ const errorKeys = new Map<string, MessageKey>([
   ['unauthorized', 'error.unauthorized'],
   ['csrf_failed', 'error.csrf_failed'],
   ['separate_consent_required', 'error.separate_consent_required'],
+  ['notice_outdated', 'error.notice_outdated'],
   ['network_error', 'error.network_error'],
   ['step_up_required', 'error.step_up_required'],
   ['request_pending', 'error.request_pending'],

@@ -2,7 +2,7 @@
 // can still be cancelled; when the page keeps refreshing.
 import { describe, expect, it } from 'vitest';
 import { createTranslator } from './i18n/i18n.ts';
-import { building, cancellable, eventKey, statusKey, typeKey } from './request-view.ts';
+import { building, cancellable, eventKey, liftable, statusKey, typeKey } from './request-view.ts';
 
 const now = Date.parse('2026-03-01T00:00:00Z');
 
@@ -19,6 +19,7 @@ describe('request view', () => {
         'completed',
         'rejected',
         'cancelled',
+        'lifted',
       ] as const)
         expect(t(statusKey({ status }))).not.toMatch(/^rstatus\./);
       for (const kind of [
@@ -26,6 +27,7 @@ describe('request view', () => {
         'export_ready',
         'provider_answered',
         'overdue',
+        'lifted',
         'something_new',
       ])
         expect(t(eventKey(kind))).not.toMatch(/^event\./);
@@ -57,5 +59,13 @@ describe('request view', () => {
         { type: 'erasure', status: 'verified' },
       ]),
     ).toBe(false);
+  });
+
+  it('GDPR 18: a restriction can be lifted while it is in force, and only then', () => {
+    for (const status of ['verified', 'in_progress', 'completed'] as const)
+      expect(liftable({ type: 'restriction', status })).toBe(true);
+    for (const status of ['received', 'rejected', 'lifted'] as const)
+      expect(liftable({ type: 'restriction', status })).toBe(false);
+    expect(liftable({ type: 'erasure', status: 'verified' })).toBe(false);
   });
 });

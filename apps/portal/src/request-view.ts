@@ -18,6 +18,7 @@ const EVENT_KEYS = new Set<string>([
   'provider_answered',
   'provider_failed',
   'overdue',
+  'lifted',
 ]);
 
 /** Words of a timeline entry; unknown kinds show as "Work started" rather than a raw code. */
@@ -42,5 +43,13 @@ export function cancellable(
 export function building(requests: readonly Pick<PrivacyRequest, 'type' | 'status'>[]): boolean {
   return requests.some(
     (r) => r.type === 'access' && (r.status === 'verified' || r.status === 'in_progress'),
+  );
+}
+
+/** A restriction in force, which the customer may lift (GDPR 18). */
+export function liftable(r: Pick<PrivacyRequest, 'type' | 'status'>): boolean {
+  return (
+    r.type === 'restriction' &&
+    (r.status === 'verified' || r.status === 'in_progress' || r.status === 'completed')
   );
 }

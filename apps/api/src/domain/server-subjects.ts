@@ -1,7 +1,8 @@
 // Subjects as the product's backend names them (server API): by its own user id, found through
-// the keyed blind index (the id itself is stored encrypted; S1), or by Assent's subject id.
+// the keyed blind index (the id itself is stored encrypted; S1). The processing check reads
+// subjects by either name in one statement (consent-batch.ts `processingState`).
 import { type Db, newId, schema } from '@assent/db';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Keyring } from '../security/keyring.ts';
 import { sealedSubjectFields } from './subjects.ts';
 
@@ -27,23 +28,6 @@ export async function userSubjectId(
         eq(schema.subjects.externalIdIndex, keyring.blindIndex('external_id', externalId)),
       ),
     )
-    .limit(1);
-  return row?.id ?? null;
-}
-
-/**
- * The subject that holds the state of `subjectId` in this property: itself, or the user it
- * was merged into; null when the id is not one of the property's subjects.
- */
-export async function activeSubjectId(
-  db: Conn,
-  propertyId: string,
-  subjectId: string,
-): Promise<string | null> {
-  const [row] = await db
-    .select({ id: sql<string>`coalesce(${schema.subjects.mergedInto}, ${schema.subjects.id})` })
-    .from(schema.subjects)
-    .where(and(eq(schema.subjects.id, subjectId), eq(schema.subjects.propertyId, propertyId)))
     .limit(1);
   return row?.id ?? null;
 }

@@ -13,7 +13,7 @@ export type AlertRow = typeof schema.staffAlerts.$inferSelect;
 export type AlertKind = 'bulk_reads' | 'off_hours_sign_in';
 
 /** Audit actions that count as reading a customer's record. */
-export const READ_ACTIONS = ['subject.read', 'subject.unmask'];
+export const READ_ACTIONS = ['subject.read', 'subject.unmask', 'request.read', 'legal_hold.read'];
 const DAY_MS = 86_400_000;
 
 /** Minutes after local midnight of `now` (epoch ms) in an IANA time zone. */

@@ -14,21 +14,42 @@ export const PERMISSIONS = [
   'alerts.review',
   /** Export the audit log. */
   'audit.export',
+  /** List and read privacy requests with their timeline (each read audited). */
+  'requests.read',
+  /** Move privacy requests forward, reject them with a reason, lift a restriction. */
+  'requests.manage',
+  /** Read consent evidence kept under legal hold after an erasure (R4; legal role only). */
+  'legal_hold.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLES = {
-  support: ['subjects.read'],
-  privacy_officer: ['subjects.read', 'subjects.unmask', 'alerts.review', 'audit.export'],
+  support: ['subjects.read', 'requests.read'],
+  privacy_officer: [
+    'subjects.read',
+    'subjects.unmask',
+    'alerts.review',
+    'audit.export',
+    'requests.read',
+    'requests.manage',
+  ],
   admin: ['staff.manage', 'alerts.review'],
   auditor: ['audit.export'],
+  /** Reads what an erasure left under legal hold, and the requests behind it (R4). */
+  legal: ['requests.read', 'legal_hold.read'],
 } as const satisfies Record<string, readonly Permission[]>;
 export type Role = keyof typeof ROLES;
 
 export const ROLE_NAMES = Object.keys(ROLES) as Role[];
 
 /** Permissions that touch customer data: unavailable while a member is suspended (S6). */
-export const DATA_PERMISSIONS: readonly Permission[] = ['subjects.read', 'subjects.unmask'];
+export const DATA_PERMISSIONS: readonly Permission[] = [
+  'subjects.read',
+  'subjects.unmask',
+  'requests.read',
+  'requests.manage',
+  'legal_hold.read',
+];
 
 /** Longest temporary grant (ms): 30 days. */
 export const MAX_GRANT_MS = 30 * 86_400_000;

@@ -1,7 +1,8 @@
 // The portal's privacy requests (/portal/api/requests): ask for a copy of one's data (R1, R2),
-// for erasure after a cooling-off (R4) or for a restriction; follow each request with its due
-// date, timeline and rejection reason (R5, R6); download an export while its link is valid,
-// every download audited. Export and erasure need a fresh code within 10 minutes (R7).
+// for erasure after a cooling-off set per jurisdiction (R4), or for a restriction of
+// processing (GDPR 18; PIPL 44), which the customer can lift again; follow each request with
+// its due date, timeline and rejection reason (R5, R6); download an export while its link is
+// valid, every download audited. Export and erasure need a fresh code within 10 minutes (R7).
 import { CreateRequestInput, CreateRequestOutput, PortalRequests } from '@assent/contract';
 import { schema } from '@assent/db';
 import { createRoute, z } from '@hono/zod-openapi';
@@ -9,6 +10,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { getCookie } from 'hono/cookie';
 import { recordAudit } from '../domain/audit.ts';
 import { requireStepUp, stepUpUntil } from '../domain/portal-auth.ts';
+import { coolingOffDays, erasureExecuteAfter } from '../domain/requests/cooling-off.ts';
 import { fanOut } from '../domain/requests/providers.ts';
 import {
   createRequest,
@@ -16,6 +18,7 @@ import {
   ownedRequest,
   transition,
 } from '../domain/requests/requests.ts';
+import { liftRestriction, RESTRICTING_STATUSES } from '../domain/requests/restriction.ts';
 import { requestViews } from '../domain/requests/views.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
@@ -38,7 +41,7 @@ const create = createRoute({
   path: '/requests',
   summary: 'Ask for a copy of my data, its erasure, or a restriction',
   description:
-    '`access` starts building an export (JSON, CSV, HTML) at once; `erasure` runs after the cooling-off period (ASSENT_ERASURE_COOLING_OFF_DAYS, default 7) and can be cancelled until then. Both need a fresh code within 10 minutes (403 `step_up_required`, R7). One open request per type and property (409 `request_pending`).',
+    "`access` starts building an export (JSON, CSV, HTML) at once; `erasure` runs after the cooling-off period of the property's jurisdiction (ASSENT_ERASURE_COOLING_OFF_BY_JURISDICTION, else ASSENT_ERASURE_COOLING_OFF_DAYS, default 7) and can be cancelled until then. Both need a fresh code within 10 minutes (403 `step_up_required`, R7). `restriction` is in force at once (`verified`: the session proved the address) until lifted: `may()` then answers false for every purpose that is not necessary (GDPR 18; PIPL 44). One open request per type and property, and one restriction in force (409 `request_pending`).",
   request: {
     body: { content: { 'application/json': { schema: CreateRequestInput } }, required: true },
   },
@@ -64,6 +67,21 @@ const cancel = createRoute({
   responses: {
     200: {
       description: 'Cancelled',
+      content: { 'application/json': { schema: CreateRequestOutput } },
+    },
+    ...errorResponses('unauthorized', 'csrf_failed', 'not_found', 'invalid_transition'),
+  },
+});
+const lift = createRoute({
+  method: 'post',
+  path: '/requests/{id}/lift',
+  summary: 'Lift my restriction of processing',
+  description:
+    'Ends a restriction in force (`verified`, `in_progress` or `completed`): it becomes `lifted` and normal processing answers return at once (GDPR 18). 409 `invalid_transition` for anything else.',
+  request: { params: z.object({ id: z.string().max(64) }) },
+  responses: {
+    200: {
+      description: 'Lifted',
       content: { 'application/json': { schema: CreateRequestOutput } },
     },
     ...errorResponses('unauthorized', 'csrf_failed', 'not_found', 'invalid_transition'),
@@ -110,6 +128,27 @@ portalRequestRoutes
     const { database, clock, config } = c.get('deps');
     const subjects = await ownSubjects(c);
     const until = await stepUpUntil(database.db, getCookie(c, SESSION_COOKIE));
+    const properties =
+      subjects.length === 0
+        ? []
+        : await database.db
+            .select({
+              id: schema.properties.id,
+              name: schema.properties.name,
+              jurisdiction: schema.properties.jurisdiction,
+            })
+            .from(schema.properties)
+            .where(
+              inArray(
+                schema.properties.id,
+                subjects.map((s) => s.propertyId),
+              ),
+            );
+    const coolingOff = properties.map((p) => ({
+      propertyId: p.id,
+      propertyName: p.name,
+      days: coolingOffDays(config.requests.coolingOff, p.jurisdiction),
+    }));
     return c.json(
       {
         requests: await requestViews(
@@ -117,7 +156,8 @@ portalRequestRoutes
           subjects.map((s) => s.id),
           clock(),
         ),
-        coolingOffDays: config.requests.coolingOffDays,
+        coolingOffDays: Math.max(config.requests.coolingOffDays, ...coolingOff.map((x) => x.days)),
+        coolingOff,
         stepUpUntil: until && until > clock() ? new Date(until).toISOString() : null,
       },
       200,
@@ -142,6 +182,8 @@ portalRequestRoutes
           subjects.map((s) => s.propertyId),
         ),
       );
+    // A restriction stays in force once completed: a second one would add nothing.
+    const blocking = body.type === 'restriction' ? RESTRICTING_STATUSES : OPEN_STATUSES;
     const created = await database.db.transaction(async (tx) => {
       const open = await tx
         .select({ id: schema.privacyRequests.id })
@@ -153,7 +195,7 @@ portalRequestRoutes
               subjects.map((s) => s.id),
             ),
             eq(schema.privacyRequests.type, body.type),
-            inArray(schema.privacyRequests.status, OPEN_STATUSES),
+            inArray(schema.privacyRequests.status, blocking),
           ),
         );
       if (open.length > 0)
@@ -161,18 +203,22 @@ portalRequestRoutes
       const ids: string[] = [];
       for (const subject of subjects) {
         const property = properties.find((p) => p.id === subject.propertyId);
+        const jurisdiction = property?.jurisdiction ?? 'DEFAULT';
         const row = await createRequest(
           tx,
           config,
           {
             subjectId: subject.id,
             propertyId: subject.propertyId,
-            jurisdiction: property?.jurisdiction ?? 'DEFAULT',
+            jurisdiction,
             type: body.type,
-            verified: body.type !== 'restriction',
+            // The session was opened with an emailed code or the product's signed link.
+            verified: true,
             actor: { type: 'subject', id: subject.id },
             ...(body.type === 'erasure'
-              ? { executeAfter: now + config.requests.coolingOffDays * 86_400_000 }
+              ? {
+                  executeAfter: erasureExecuteAfter(config.requests.coolingOff, jurisdiction, now),
+                }
               : {}),
             ...(body.note ? { details: { note: body.note } } : {}),
           },
@@ -198,10 +244,7 @@ portalRequestRoutes
       return ids;
     });
     // Wake the workers now rather than at the next scheduled pass.
-    if (deps.jobs) {
-      await deps.jobs.send('data-provider-calls', {}).catch(() => undefined);
-      await deps.jobs.send('request-completion', {}).catch(() => undefined);
-    }
+    await deps.jobs?.send('request-work', {}, { singletonKey: 'poll' }).catch(() => undefined);
     const views = await requestViews(
       database.db,
       subjects.map((s) => s.id),
@@ -227,6 +270,23 @@ portalRequestRoutes
         row.id,
         'cancelled',
         { actor: { type: 'subject', id: row.subjectId }, note: 'cancelled by the customer' },
+        now,
+      ),
+    );
+    const views = await requestViews(database.db, ids, now);
+    return c.json({ requests: views.filter((v) => v.id === row.id) }, 200);
+  })
+  .openapi(lift, async (c) => {
+    const { database, clock } = c.get('deps');
+    const now = clock();
+    const ids = (await ownSubjects(c)).map((s) => s.id);
+    const row = await ownedRequest(database.db, ids, c.req.valid('param').id);
+    if (!row) throw new ApiError('not_found', 'No such request of yours.');
+    await database.db.transaction((tx) =>
+      liftRestriction(
+        tx,
+        row.id,
+        { actor: { type: 'subject', id: row.subjectId }, note: 'lifted by the customer' },
         now,
       ),
     );

@@ -1,5 +1,6 @@
 // The portal's JSON API (/portal/api): sign in with an emailed code, see every consent linked
-// to the email, grant or withdraw with one action (PIPL 15, 44; GDPR 7(3), 15).
+// to the email (with what is due for re-confirmation, C10, and any restriction in force,
+// GDPR 18), grant or withdraw with one action (PIPL 15, 44; GDPR 7(3), 15).
 import {
   PortalDecisionInput,
   PortalDecisionOutput,
@@ -8,8 +9,10 @@ import {
   SignInStartInput,
   SignInVerifyInput,
 } from '@assent/contract';
-import { checkDecisions } from '@assent/policy';
+import { schema } from '@assent/db';
+import { checkDecisions, planAsk } from '@assent/policy';
 import { createRoute, z } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
@@ -23,6 +26,7 @@ import {
 } from '../domain/portal-auth.ts';
 import { loadPurposes, noticeFor, propertyById, resolveLocale } from '../domain/properties.ts';
 import { noticeView, purposeView } from '../domain/purpose-view.ts';
+import { activeRestrictions } from '../domain/requests/restriction.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, router } from '../openapi.ts';
@@ -91,6 +95,8 @@ const me = createRoute({
   method: 'get',
   path: '/me',
   summary: "Everything the signed-in customer's email is linked to",
+  description:
+    'Per property: every purpose with its current notice, state and the notice the current decision was made under (downloadable as text or HTML, C7); `reconfirm`, the grants due for re-confirmation now (ending within the reminder window, expired, or stale after a material notice change; C8, C10); `restriction`, a restriction of processing in force (GDPR 18; PIPL 44).',
   request: { query: z.object({ locale: z.string().max(35).optional() }) },
   responses: {
     200: {
@@ -179,6 +185,10 @@ portalRoutes
     const email = c.get('email');
     const now = clock();
     const subjects = await subjectsByEmail(database.db, email);
+    const restrictions = await activeRestrictions(
+      database.db,
+      subjects.map((s) => s.id),
+    );
     const properties = [];
     for (const subject of subjects) {
       const property = await propertyById(database.db, subject.propertyId);
@@ -187,6 +197,18 @@ portalRoutes
       const purposes = await loadPurposes(database.db, property.id);
       const last = await lastDecisions(database.db, subject.id);
       const states = statesOf(purposes, last, now);
+      const eventIds = new Map(
+        (
+          await database.db
+            .select({
+              purposeId: schema.consentStates.purposeId,
+              eventId: schema.consentStates.eventId,
+            })
+            .from(schema.consentStates)
+            .where(eq(schema.consentStates.subjectId, subject.id))
+        ).map((r) => [r.purposeId, r.eventId]),
+      );
+      const restriction = restrictions.find((r) => r.subjectId === subject.id);
       properties.push({
         property: { id: property.id, name: property.name },
         purposes: purposes.flatMap((p) => {
@@ -195,14 +217,30 @@ portalRoutes
           if (!current || !state) return [];
           const decision = last.get(p.row.id);
           const agreed = decision ? p.notices.find((n) => n.id === decision.noticeId) : undefined;
+          const eventId = decision ? eventIds.get(p.row.id) : undefined;
+          const file = eventId ? `/portal/api/events/${eventId}/notice` : null;
           return [
             {
               ...purposeView(p, current, state),
               agreedNotice: agreed ? noticeView(agreed) : null,
+              agreedNoticeFile: file ? { text: `${file}/txt`, html: `${file}/html` } : null,
               source: decision?.source ?? null,
             },
           ];
         }),
+        // The same rule the widget asks by (policy.planAsk), so both agree on what is due.
+        reconfirm: planAsk(
+          purposes.filter((p) => noticeFor(p, locale, property.defaultLocale)).map((p) => p.rule),
+          states,
+          now,
+        ).reconfirm,
+        restriction: restriction
+          ? {
+              requestId: restriction.requestId,
+              status: restriction.status,
+              since: new Date(restriction.since).toISOString(),
+            }
+          : null,
       });
     }
     return c.json({ email, properties }, 200);

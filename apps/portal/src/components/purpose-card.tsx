@@ -1,5 +1,6 @@
 // One purpose: what it is, where it stands, since when and until when, who receives the data,
-// how long it is kept, the exact notice the decision was made under, and its one control.
+// how long it is kept, the exact notice the decision was made under (downloadable, C7), and
+// its one control.
 import type { PortalPurpose } from '@assent/contract/types';
 import { purposeAction, statusLabel } from '../consent-view.ts';
 import { formatDate, type Locale, type Translate } from '../i18n/i18n.ts';
@@ -81,6 +82,18 @@ export function PurposeCard(props: {
           </summary>
           <h5 lang={p.agreedNotice.locale}>{p.agreedNotice.title}</h5>
           <NoticeText notice={p.agreedNotice} t={t} withHash />
+          {p.agreedNoticeFile ? (
+            <p class="downloads-inline">
+              {t('consents.downloadNotice')}{' '}
+              <a href={p.agreedNoticeFile.html} download data-testid={`notice-html-${p.key}`}>
+                {t('consents.downloadHtml')}
+              </a>
+              {' · '}
+              <a href={p.agreedNoticeFile.text} download data-testid={`notice-txt-${p.key}`}>
+                {t('consents.downloadText')}
+              </a>
+            </p>
+          ) : null}
         </details>
       ) : null}
       {action ? (

@@ -52,6 +52,30 @@ export const en = {
   'consents.done.granted': '“{title}”: consent granted.',
   'consents.done.withdrawn': '“{title}”: consent withdrawn.',
   'consents.done.denied': '“{title}”: consent refused.',
+  'consents.downloadNotice': 'Download this notice:',
+  'consents.downloadHtml': 'web page (HTML)',
+  'consents.downloadText': 'plain text',
+
+  'due.heading': 'Due for re-confirmation',
+  'due.intro':
+    'These consents end soon, have ended, or their notice changed since you agreed. Read what applies now, then confirm. An ended or changed consent is not used until you do.',
+  'due.reason.expiring': 'Ends on {date}',
+  'due.reason.expired': 'Ended on {date}',
+  'due.reason.stale': 'Notice changed: version {from} → {to}',
+  'due.notice': 'Read the notice (version {version})',
+  'due.changedNotice': 'Read the new notice (version {version})',
+  'due.confirmAll': 'Re-confirm all ({count})',
+  'due.done': 'Re-confirmed ({count}). Thank you.',
+  'due.separateHeading': 'Each needs its own confirmation',
+  'due.separateIntro':
+    'Sensitive and third-party purposes are never re-confirmed together. Review each one: we show why the data is necessary and how it affects you.',
+  'due.reviewSeparate': 'Review and re-confirm',
+
+  'restriction.heading': 'Processing is restricted.',
+  'restriction.text':
+    'Since {date}, at your request, we only process what is needed to provide the service. Your choices below are kept and apply again once the restriction ends.',
+  'restriction.lift': 'Lift the restriction',
+  'restriction.lifted': 'The restriction is lifted. Your choices apply again.',
 
   'status.granted': 'Granted',
   'status.denied': 'Refused',
@@ -76,6 +100,7 @@ export const en = {
   'error.csrf_failed': 'The request was refused for your safety. Reload the page and try again.',
   'error.separate_consent_required': 'This purpose needs its own confirmation. Please try again.',
   'error.network_error': 'We could not reach the server. Check your connection and try again.',
+  'error.notice_outdated': 'A newer notice was published. Read it, then confirm again.',
   'error.unknown': 'Something went wrong on our side. Please try again later.',
   ...requestsEn,
 } as const;
@@ -134,6 +159,30 @@ export const zhCN: Messages = {
   'consents.done.granted': '“{title}”：已同意。',
   'consents.done.withdrawn': '“{title}”：已撤回同意。',
   'consents.done.denied': '“{title}”：已拒绝。',
+  'consents.downloadNotice': '下载此告知文本：',
+  'consents.downloadHtml': '网页（HTML）',
+  'consents.downloadText': '纯文本',
+
+  'due.heading': '需要重新确认',
+  'due.intro':
+    '以下同意即将到期、已经到期，或告知内容在您同意后已变更。请阅读现行内容后确认。在您确认之前，已到期或已变更的同意不会被使用。',
+  'due.reason.expiring': '将于 {date} 到期',
+  'due.reason.expired': '已于 {date} 到期',
+  'due.reason.stale': '告知文本已变更：第 {from} 版 → 第 {to} 版',
+  'due.notice': '阅读告知文本（第 {version} 版）',
+  'due.changedNotice': '阅读新的告知文本（第 {version} 版）',
+  'due.confirmAll': '全部重新确认（{count} 项）',
+  'due.done': '已重新确认 {count} 项同意。',
+  'due.separateHeading': '以下每一项需要单独确认',
+  'due.separateIntro':
+    '敏感信息和向第三方提供的目的不会被一并重新确认。请逐项查看：我们会说明处理该信息的必要性及对您权益的影响。',
+  'due.reviewSeparate': '查看并重新确认',
+
+  'restriction.heading': '处理已受限制。',
+  'restriction.text':
+    '自 {date} 起，应您的要求，我们仅处理提供服务所必需的信息。您在下方的选择将被保留，并在限制解除后重新生效。',
+  'restriction.lift': '解除限制',
+  'restriction.lifted': '限制已解除，您的选择重新生效。',
 
   'status.granted': '已同意',
   'status.denied': '已拒绝',
@@ -157,6 +206,7 @@ export const zhCN: Messages = {
   'error.csrf_failed': '为保护您的安全，请求被拒绝。请刷新页面后重试。',
   'error.separate_consent_required': '此目的需要单独确认，请重试。',
   'error.network_error': '无法连接服务器。请检查网络后重试。',
+  'error.notice_outdated': '告知文本已有新版本。请先阅读，然后再次确认。',
   'error.unknown': '我们这边出了点问题，请稍后再试。',
   ...requestsZhCN,
 };

@@ -41,6 +41,7 @@ export const requestsEn = {
   'rstatus.completed': 'Completed',
   'rstatus.rejected': 'Rejected',
   'rstatus.cancelled': 'Cancelled',
+  'rstatus.lifted': 'Lifted',
   'event.received': 'Request received',
   'event.verified': 'Identity verified',
   'event.in_progress': 'Work started',
@@ -51,6 +52,10 @@ export const requestsEn = {
   'event.provider_answered': 'A product system answered',
   'event.provider_failed': 'A product system could not answer',
   'event.overdue': 'Past the due date: escalated',
+  'event.lifted': 'Restriction lifted',
+  'requests.restricted': 'In force: we only process what the service needs.',
+  'requests.lift': 'Lift this restriction',
+  'requests.lifted': 'The restriction is lifted. Your choices apply again.',
 
   'data.heading': 'My data',
   'data.profile': 'Profile',
@@ -73,6 +78,15 @@ export const requestsEn = {
     'The record of the consent decisions you made, which the law requires as proof. It is no longer linked to you, kept only for storage and security, and readable only by our legal team.',
   'data.deleteCooling':
     'Erasure happens {days} days after you confirm. You can cancel it until then under “My requests”. Afterwards you will be signed out, and a later visit starts afresh.',
+  'data.deleteCoolingEach':
+    'Erasure happens after a waiting period that depends on where each service operates. You can cancel it until then under “My requests”. Afterwards you will be signed out, and a later visit starts afresh.',
+  'data.coolingDays': '{property}: {days} days',
+  'data.restrict': 'Restrict processing',
+  'data.restrictIntro':
+    'Pause everything that is not needed to provide the service, for example while you contest the accuracy of your data or object to its use. Your data and choices are kept; you can lift the restriction at any time.',
+  'data.restrictNote': 'What would you like restricted, and why? (optional)',
+  'data.restrictButton': 'Restrict processing',
+  'data.restricted': 'Processing is restricted from now on. Follow it under “My requests”.',
   'data.deleteConfirm': 'I understand. Delete my data.',
   'data.deleteButton': 'Request deletion',
   'data.deleteStarted': 'Deletion is scheduled. You can cancel it under “My requests”.',
@@ -134,6 +148,7 @@ export const requestsZhCN: Record<keyof typeof requestsEn, string> = {
   'rstatus.completed': '已完成',
   'rstatus.rejected': '已拒绝',
   'rstatus.cancelled': '已取消',
+  'rstatus.lifted': '已解除',
   'event.received': '已收到申请',
   'event.verified': '身份已验证',
   'event.in_progress': '开始处理',
@@ -144,6 +159,10 @@ export const requestsZhCN: Record<keyof typeof requestsEn, string> = {
   'event.provider_answered': '一个业务系统已答复',
   'event.provider_failed': '一个业务系统未能答复',
   'event.overdue': '已超过期限，已升级处理',
+  'event.lifted': '限制已解除',
+  'requests.restricted': '生效中：我们仅处理提供服务所必需的信息。',
+  'requests.lift': '解除此限制',
+  'requests.lifted': '限制已解除，您的选择重新生效。',
 
   'data.heading': '我的数据',
   'data.profile': '个人资料',
@@ -166,6 +185,15 @@ export const requestsZhCN: Record<keyof typeof requestsEn, string> = {
     '您作出同意决定的记录，法律要求我们将其作为证明保留。该记录将不再与您关联，仅作存储和安全保护，只有我们的法务团队可以查阅。',
   'data.deleteCooling':
     '删除将在您确认后 {days} 天执行，在此之前您可以在“我的申请”中取消。删除后您将被退出登录，之后的访问将作为新访客开始。',
+  'data.deleteCoolingEach':
+    '删除将在一段等待期后执行，等待期取决于各项服务所在的法域。在此之前您可以在“我的申请”中取消。删除后您将被退出登录，之后的访问将作为新访客开始。',
+  'data.coolingDays': '{property}：{days} 天',
+  'data.restrict': '限制处理',
+  'data.restrictIntro':
+    '暂停提供服务所必需之外的一切处理，例如在您对数据的准确性提出异议或反对其使用期间。您的数据和选择将被保留；您可以随时解除限制。',
+  'data.restrictNote': '您希望限制哪些处理？原因是什么？（选填）',
+  'data.restrictButton': '限制处理',
+  'data.restricted': '自现在起处理已受限制，可在“我的申请”中查看。',
   'data.deleteConfirm': '我已了解，删除我的数据。',
   'data.deleteButton': '申请删除',
   'data.deleteStarted': '删除已安排，您可以在“我的申请”中取消。',

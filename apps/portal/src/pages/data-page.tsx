@@ -1,7 +1,8 @@
-// "My data": correct profile fields (R3), request a copy (R1, R2), request deletion after
-// saying what will and will not be deleted (R4), sign out everywhere. Export, deletion and
+// "My data": correct profile fields (R3), request a copy (R1, R2), restrict processing
+// (GDPR 18; PIPL 44), request deletion after saying what will and will not be deleted and the
+// cooling-off of each property's jurisdiction (R4), sign out everywhere. Export, deletion and
 // correction ask for a fresh code first when the session's step-up has lapsed (R7).
-import type { Profile } from '@assent/contract/types';
+import type { PortalRequests, Profile } from '@assent/contract/types';
 import { useEffect, useState } from 'preact/hooks';
 import {
   ApiError,
@@ -27,7 +28,8 @@ export function DataPage(props: {
 }) {
   const { t } = props;
   const [profile, setProfile] = useState<Profile['profiles']>([]);
-  const [coolingOffDays, setCoolingOffDays] = useState(7);
+  const [cooling, setCooling] = useState<PortalRequests['coolingOff']>([]);
+  const [restrictNote, setRestrictNote] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [result, setResult] = useState<Result>(null);
   const [stepUp, setStepUp] = useState<(() => Promise<void>) | null>(null);
@@ -38,7 +40,7 @@ export function DataPage(props: {
       .then((p) => setProfile(p.profiles))
       .catch(() => undefined);
     getRequests()
-      .then((r) => setCoolingOffDays(r.coolingOffDays))
+      .then((r) => setCooling(r.coolingOff))
       .catch(() => undefined);
   }, []);
 
@@ -73,6 +75,12 @@ export function DataPage(props: {
   const requestCopy = () =>
     act(async () => {
       await createRequest({ type: 'access' });
+      props.onRequested();
+    });
+  const requestRestriction = () =>
+    act(async () => {
+      const note = restrictNote.trim();
+      await createRequest({ type: 'restriction', ...(note ? { note } : {}) });
       props.onRequested();
     });
   const requestDelete = () =>
@@ -131,13 +139,53 @@ export function DataPage(props: {
         ))}
       </section>
 
+      <section aria-labelledby="restrict-h" class="property">
+        <h2 id="restrict-h">{t('data.restrict')}</h2>
+        <p>{t('data.restrictIntro')}</p>
+        <label for="restrict-note">{t('data.restrictNote')}</label>
+        <textarea
+          id="restrict-note"
+          class="note"
+          rows={2}
+          maxLength={1000}
+          value={restrictNote}
+          onInput={(e) => setRestrictNote((e.target as HTMLTextAreaElement).value)}
+        />
+        <p>
+          <button
+            type="button"
+            class="secondary"
+            data-testid="restrict-processing"
+            disabled={busy}
+            onClick={requestRestriction}
+          >
+            {t('data.restrictButton')}
+          </button>
+        </p>
+      </section>
+
       <section aria-labelledby="delete-h" class="property">
         <h2 id="delete-h">{t('data.delete')}</h2>
         <h3>{t('data.deleteWill')}</h3>
         <p>{t('data.deleteWillText')}</p>
         <h3>{t('data.deleteKeep')}</h3>
         <p>{t('data.deleteKeepText')}</p>
-        <p>{t('data.deleteCooling', { days: coolingOffDays })}</p>
+        {new Set(cooling.map((c) => c.days)).size > 1 ? (
+          <>
+            <p>{t('data.deleteCoolingEach')}</p>
+            <ul data-testid="cooling-off">
+              {cooling.map((c) => (
+                <li key={c.propertyId}>
+                  {t('data.coolingDays', { property: c.propertyName, days: c.days })}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p data-testid="cooling-off">
+            {t('data.deleteCooling', { days: cooling[0]?.days ?? 7 })}
+          </p>
+        )}
         <p>
           <input
             id="confirm-delete"

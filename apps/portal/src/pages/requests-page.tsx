@@ -3,11 +3,11 @@
 // is valid; and the cancel control of an erasure still in its cooling-off.
 import type { PortalRequests } from '@assent/contract/types';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError, cancelRequest, getRequests } from '../api.ts';
+import { ApiError, cancelRequest, getRequests, liftRestriction } from '../api.ts';
 import { PageHeading } from '../components/page-heading.tsx';
 import { errorKey } from '../consent-view.ts';
 import { formatDate, type Locale, type Translate } from '../i18n/i18n.ts';
-import { building, cancellable, eventKey, statusKey, typeKey } from '../request-view.ts';
+import { building, cancellable, eventKey, liftable, statusKey, typeKey } from '../request-view.ts';
 
 /** Lists the signed-in customer's requests; refreshes every 3 s while an export is built. */
 export function RequestsPage(props: { locale: Locale; t: Translate; onSessionEnded: () => void }) {
@@ -34,10 +34,10 @@ export function RequestsPage(props: { locale: Locale; t: Translate; onSessionEnd
     return () => clearTimeout(timer);
   }, [data, load]);
 
-  const cancel = async (id: string) => {
+  const change = async (id: string, lift: boolean) => {
     try {
-      await cancelRequest(id);
-      setResult({ ok: true, text: t('requests.cancelled') });
+      await (lift ? liftRestriction(id) : cancelRequest(id));
+      setResult({ ok: true, text: t(lift ? 'requests.lifted' : 'requests.cancelled') });
       await load();
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return props.onSessionEnded();
@@ -91,9 +91,22 @@ export function RequestsPage(props: { locale: Locale; t: Translate; onSessionEnd
                   type="button"
                   class="secondary"
                   data-testid="cancel-erasure"
-                  onClick={() => void cancel(r.id)}
+                  onClick={() => void change(r.id, false)}
                 >
                   {t('requests.cancel')}
+                </button>
+              </p>
+            ) : null}
+            {liftable(r) ? (
+              <p>
+                {t('requests.restricted')}{' '}
+                <button
+                  type="button"
+                  class="secondary"
+                  data-testid="lift-restriction"
+                  onClick={() => void change(r.id, true)}
+                >
+                  {t('requests.lift')}
                 </button>
               </p>
             ) : null}

@@ -6,7 +6,7 @@ export const RequestType = z
   .enum(['access', 'erasure', 'rectification', 'restriction'])
   .openapi('RequestType');
 export const RequestStatus = z
-  .enum(['received', 'verified', 'in_progress', 'completed', 'rejected', 'cancelled'])
+  .enum(['received', 'verified', 'in_progress', 'completed', 'rejected', 'cancelled', 'lifted'])
   .openapi('RequestStatus');
 
 export const PrivacyRequestView = z
@@ -37,8 +37,12 @@ export const PrivacyRequestView = z
 export const PortalRequests = z
   .object({
     requests: z.array(PrivacyRequestView),
-    /** Days between an erasure request and the erasure (cancellable meanwhile). */
+    /** Days between an erasure request and the erasure (cancellable meanwhile): the longest of `coolingOff`. */
     coolingOffDays: z.number().int(),
+    /** The cooling-off of each property linked to the email, from its jurisdiction (config). */
+    coolingOff: z.array(
+      z.object({ propertyId: z.string(), propertyName: z.string(), days: z.number().int() }),
+    ),
     /** When this session's step-up ends (null: a fresh code is needed first; R7). */
     stepUpUntil: IsoTime.nullable(),
   })

@@ -73,9 +73,13 @@ export function addSpan(from: number, span: Span): number {
   return at;
 }
 
-/** Normalises a property jurisdiction (`EU`, `DE`, `US-CA`, `CN`…) to a table key. */
-function ruleKey(table: DeadlineTable, jurisdiction: string): string {
-  if (table[jurisdiction]) return jurisdiction;
+/**
+ * Normalises a property jurisdiction (`EU`, `DE`, `US-CA`, `CN`…) to a key of a per-jurisdiction
+ * table: its own entry, else `EU` for an EU member state, `US-CA` for `CA`, else `DEFAULT`.
+ */
+export function jurisdictionKey(table: Record<string, unknown>, jurisdiction: string): string {
+  const has = (key: string) => table[key] !== undefined;
+  if (has(jurisdiction)) return jurisdiction;
   const eu = [
     'AT',
     'BE',
@@ -105,8 +109,8 @@ function ruleKey(table: DeadlineTable, jurisdiction: string): string {
     'ES',
     'SE',
   ];
-  if (eu.includes(jurisdiction.toUpperCase()) && table.EU) return 'EU';
-  if (jurisdiction.toUpperCase() === 'CA' && table['US-CA']) return 'US-CA';
+  if (eu.includes(jurisdiction.toUpperCase()) && has('EU')) return 'EU';
+  if (jurisdiction.toUpperCase() === 'CA' && has('US-CA')) return 'US-CA';
   return 'DEFAULT';
 }
 
@@ -120,7 +124,7 @@ export function dueDates(
   type: RequestType,
   receivedAt: number,
 ): { dueAt: number; ackDueAt: number | null } {
-  const rule = table[ruleKey(table, jurisdiction)] ?? DEFAULT_DEADLINES.DEFAULT;
+  const rule = table[jurisdictionKey(table, jurisdiction)] ?? DEFAULT_DEADLINES.DEFAULT;
   if (!rule) throw new Error('no default deadline');
   const answer = rule.byType?.[type] ?? rule.answer;
   return {

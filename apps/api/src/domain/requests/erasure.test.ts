@@ -10,6 +10,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide, jobDeps, linkEmail, portal, signIn } from '../../routes/portal-test-kit.ts';
 import { createTestApp, type TestApp } from '../../testing.ts';
+import { emailIndexOf } from '../portal-auth.ts';
 import { readLegalHold } from './erasure.ts';
 import { completeReadyRequests, executeDueErasures, requestWorkDue } from './progress.ts';
 import { backoffMs, markCallFailed, registerProvider, runDueCalls } from './providers.ts';
@@ -124,13 +125,13 @@ describe('erasure', () => {
       await t.database.db
         .select()
         .from(schema.portalSessions)
-        .where(eq(schema.portalSessions.email, email)),
+        .where(eq(schema.portalSessions.emailIndex, emailIndexOf(t.keyring, email))),
     ).toHaveLength(0);
     expect(
       await t.database.db
         .select()
         .from(schema.portalCodes)
-        .where(eq(schema.portalCodes.email, email)),
+        .where(eq(schema.portalCodes.emailIndex, emailIndexOf(t.keyring, email))),
     ).toHaveLength(0);
     expect((await portal(t, cookie, '/me')).status).toBe(401);
 
@@ -191,14 +192,31 @@ describe('erasure', () => {
     const [hold] = await t.database.db.select().from(schema.legalHolds).limit(1);
     if (!hold) throw new Error('no legal hold');
     await expect(
-      t.database.db.transaction((tx) =>
-        readLegalHold(tx, { id: 'stf_support', role: 'support' }, hold.subjectId, t.clock.now()),
+      readLegalHold(
+        t.database.db,
+        { id: 'stf_support', role: 'support' },
+        hold.subjectId,
+        t.clock.now(),
       ),
     ).rejects.toMatchObject({ code: 'forbidden' });
-    const events = await t.database.db.transaction((tx) =>
-      readLegalHold(tx, { id: 'stf_legal', role: 'legal' }, hold.subjectId, t.clock.now()),
+    const events = await readLegalHold(
+      t.database.db,
+      { id: 'stf_legal', role: 'legal' },
+      hold.subjectId,
+      t.clock.now(),
     );
     expect(events.length).toBeGreaterThan(0);
+    // The refused attempt is on record too, although the call failed.
+    const denied = await t.database.db
+      .select()
+      .from(schema.auditEvents)
+      .where(
+        and(
+          eq(schema.auditEvents.action, 'legal_hold.read_denied'),
+          eq(schema.auditEvents.subjectId, hold.subjectId),
+        ),
+      );
+    expect(denied.map((d) => d.actorId)).toEqual(['stf_support']);
     const reads = await t.database.db
       .select()
       .from(schema.auditEvents)

@@ -4,10 +4,12 @@
 // visit starts a new subject), email and the product's user id, the state projection,
 // profile, exports, portal sessions, codes and step-ups. The held evidence is readable only
 // by the `legal` role, and each reading is audited.
-import { schema } from '@assent/db';
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
+import { type Db, schema } from '@assent/db';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { ApiError } from '../../errors.ts';
+import { currentKeyring } from '../../security/keyring-scope.ts';
 import { recordAudit } from '../audit.ts';
+import { emailIndexOf } from '../portal-auth.ts';
 import { forgetSubjectIdentifiers, historySubjects, subjectsByIds } from '../subjects.ts';
 import { fanOut } from './providers.ts';
 import { type Conn, type RequestRow, type Tx, transition } from './requests.ts';
@@ -66,9 +68,12 @@ export async function executeErasure(tx: Tx, request: RequestRow, now: number): 
       .returning({ id: schema.requestExports.requestId }),
   );
   if (emails.length > 0) {
+    // Portal codes and sessions hold only the address's blind index (and sealed address).
+    const ring = currentKeyring();
+    const indexes = emails.map((e) => emailIndexOf(ring, e));
     const sessions = await tx
       .delete(schema.portalSessions)
-      .where(inArray(schema.portalSessions.email, emails))
+      .where(inArray(schema.portalSessions.emailIndex, indexes))
       .returning({ id: schema.portalSessions.id });
     count('sessions', sessions);
     if (sessions.length > 0)
@@ -82,7 +87,7 @@ export async function executeErasure(tx: Tx, request: RequestRow, now: number): 
       'codes',
       await tx
         .delete(schema.portalCodes)
-        .where(inArray(schema.portalCodes.email, emails))
+        .where(inArray(schema.portalCodes.emailIndex, indexes))
         .returning({ id: schema.portalCodes.id }),
     );
     await tx.delete(schema.devMailbox).where(inArray(schema.devMailbox.to, emails));
@@ -135,41 +140,42 @@ export async function isHeld(db: Conn, subjectId: string): Promise<boolean> {
 }
 
 /**
- * The consent evidence of an erased subject, for the `legal` role only (R4), audited.
+ * The consent evidence of an erased subject, for the `legal` role only (R4), audited: a
+ * reading as `legal_hold.read`, a refused attempt as `legal_hold.read_denied` (committed even
+ * though the call then fails).
+ * @param ip the caller's truncated address, for the audit row
  * @throws ApiError `forbidden` for any other role; `not_found` when nothing is held.
  */
 export async function readLegalHold(
-  tx: Tx,
+  db: Db,
   staff: { id: string; role: string },
   subjectId: string,
   now: number,
+  ip: string | null = null,
 ) {
+  const actor = { type: 'staff' as const, id: staff.id };
   if (staff.role !== 'legal') {
-    await recordAudit(
-      tx,
-      { actor: { type: 'staff', id: staff.id }, action: 'legal_hold.read_denied', subjectId },
-      now,
+    await db.transaction((tx) =>
+      recordAudit(tx, { actor, action: 'legal_hold.read_denied', subjectId, ip }, now),
     );
     throw new ApiError(
       'forbidden',
       'Records under legal hold are readable only by the legal role.',
     );
   }
-  if (!(await isHeld(tx, subjectId)))
-    throw new ApiError('not_found', 'Nothing held for this subject.');
-  const events = await tx
-    .select()
-    .from(schema.consentEvents)
-    .where(and(eq(schema.consentEvents.subjectId, subjectId), isNotNull(schema.consentEvents.id)));
-  await recordAudit(
-    tx,
-    {
-      actor: { type: 'staff', id: staff.id },
-      action: 'legal_hold.read',
-      subjectId,
-      details: { events: events.length },
-    },
-    now,
-  );
-  return events;
+  return db.transaction(async (tx) => {
+    if (!(await isHeld(tx, subjectId)))
+      throw new ApiError('not_found', 'Nothing held for this subject.');
+    const events = await tx
+      .select()
+      .from(schema.consentEvents)
+      .where(eq(schema.consentEvents.subjectId, subjectId))
+      .orderBy(asc(schema.consentEvents.collectedAt), asc(schema.consentEvents.id));
+    await recordAudit(
+      tx,
+      { actor, action: 'legal_hold.read', subjectId, details: { events: events.length }, ip },
+      now,
+    );
+    return events;
+  });
 }

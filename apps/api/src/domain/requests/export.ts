@@ -160,7 +160,9 @@ export function exportHtml(doc: ExportDocument): string {
   const title = (c: unknown) =>
     c && typeof c === 'object' && 'title' in c ? (c as { title: unknown }).title : '';
   const body = (c: unknown) =>
-    c && typeof c === 'object' && 'body' in c ? (c as { body: unknown }).body : '';
+    c && typeof c === 'object' && 'description' in c
+      ? (c as { description: unknown }).description
+      : '';
   const events = doc.consentEvents
     .map(
       (e) =>

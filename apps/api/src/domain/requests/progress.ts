@@ -154,7 +154,10 @@ export async function alertOverdue(deps: Deps): Promise<number> {
   );
 }
 
-/** Deletes closed request records older than `config.requests.retentionDays` (≥ 730, R8). */
+/**
+ * Deletes closed request records older than `config.requests.retentionDays` (≥ 730, R8). A
+ * completed restriction is kept while it is in force (until lifted), whatever its age.
+ */
 export async function purgeOldRequests(deps: Deps): Promise<number> {
   const now = deps.clock();
   const before = new Date(now - deps.config.requests.retentionDays * 86_400_000);
@@ -166,6 +169,7 @@ export async function purgeOldRequests(deps: Deps): Promise<number> {
         and(
           sql`${schema.privacyRequests.closedAt} is not null`,
           lt(schema.privacyRequests.closedAt, before),
+          sql`not (${schema.privacyRequests.type} = 'restriction' and ${schema.privacyRequests.status} = 'completed')`,
         ),
       )
       .limit(500);

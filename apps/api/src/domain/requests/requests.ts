@@ -1,6 +1,7 @@
 // The privacy request engine (DESIGN "Privacy request"; REQUIREMENTS R1-R8): requests, their
 // states `received → verified → in_progress → completed | rejected` (plus `cancelled` for an
-// erasure withdrawn during its cooling-off), due dates and an audited timeline.
+// erasure withdrawn during its cooling-off, and `lifted` for a restriction that ended), due
+// dates and an audited timeline.
 import { type Db, newId, schema } from '@assent/db';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Config } from '../../env.ts';
@@ -16,16 +17,19 @@ export type RequestStatus =
   | 'in_progress'
   | 'completed'
   | 'rejected'
-  | 'cancelled';
+  | 'cancelled'
+  | 'lifted';
 export type RequestRow = typeof schema.privacyRequests.$inferSelect;
 
 const NEXT: Record<RequestStatus, RequestStatus[]> = {
   received: ['verified', 'rejected', 'cancelled'],
-  verified: ['in_progress', 'rejected', 'cancelled'],
-  in_progress: ['completed', 'rejected'],
-  completed: [],
+  verified: ['in_progress', 'rejected', 'cancelled', 'lifted'],
+  in_progress: ['completed', 'rejected', 'lifted'],
+  // A completed restriction stays in force until it is lifted (GDPR 18(3)).
+  completed: ['lifted'],
   rejected: [],
   cancelled: [],
+  lifted: [],
 };
 /** States in which a request still needs an answer (and can become overdue). */
 export const OPEN_STATUSES: RequestStatus[] = ['received', 'verified', 'in_progress'];
@@ -122,12 +126,14 @@ export async function transition(
     .where(eq(schema.privacyRequests.id, requestId))
     .for('update');
   if (!row) throw new ApiError('not_found', 'No such request.');
-  if (!NEXT[row.status as RequestStatus]?.includes(to))
+  const allowed = NEXT[row.status as RequestStatus]?.includes(to) ?? false;
+  // Only a restriction is ever lifted.
+  if (!allowed || (to === 'lifted' && row.type !== 'restriction'))
     throw new ApiError('invalid_transition', `A ${row.status} request cannot become ${to}.`);
   const reason = opts.reason?.trim();
   if (to === 'rejected' && !reason)
     throw new ApiError('reason_required', 'A rejection must say why (PIPL 50; GDPR 12(4)).');
-  const closed = to === 'completed' || to === 'rejected' || to === 'cancelled';
+  const closed = to === 'completed' || to === 'rejected' || to === 'cancelled' || to === 'lifted';
   const [updated] = await tx
     .update(schema.privacyRequests)
     .set({

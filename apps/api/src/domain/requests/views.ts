@@ -37,7 +37,8 @@ export async function requestViews(db: Conn, subjectIds: string[], now: number) 
         | 'in_progress'
         | 'completed'
         | 'rejected'
-        | 'cancelled',
+        | 'cancelled'
+        | 'lifted',
       receivedAt: r.receivedAt.toISOString(),
       dueAt: r.dueAt.toISOString(),
       ackDueAt: iso(r.ackDueAt),

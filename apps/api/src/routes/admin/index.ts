@@ -3,6 +3,7 @@
 import { router } from '../../openapi.ts';
 import { alertRoutes } from './alerts.ts';
 import type { AdminEnv } from './auth.ts';
+import { requestRoutes } from './requests.ts';
 import { sessionRoutes } from './session.ts';
 import { staffRoutes } from './staff.ts';
 import { subjectRoutes } from './subjects.ts';
@@ -12,6 +13,7 @@ adminRoutes.route('/', sessionRoutes);
 adminRoutes.route('/', subjectRoutes);
 adminRoutes.route('/', staffRoutes);
 adminRoutes.route('/', alertRoutes);
+adminRoutes.route('/', requestRoutes);
 adminRoutes.openAPIRegistry.registerComponent('securitySchemes', 'staffBearer', {
   type: 'http',
   scheme: 'bearer',
