@@ -43,6 +43,28 @@ describe('widget accessibility', () => {
     });
   }
 
+  it('axe-core finds no violation in the compact banner at 375 px, nor in the age and guardian steps (C12)', async () => {
+    const { context, page } = await openPage(h, '/test/widget', {
+      viewport: { width: 375, height: 667 },
+      hasTouch: true,
+    });
+    await bannerShown(page);
+    expect(await axe(page)).toEqual([]);
+    await page.getByTestId('face').click();
+    await page.locator('[data-assent="separate-grant"]').click();
+    await page.locator('[data-assent="age-dialog"]').waitFor();
+    expect(await focusedHook(page)).toBe('BUTTON'); // focus moved into the age dialog
+    expect(await axe(page)).toEqual([]);
+    await page.locator('[data-assent="age-no"]').click();
+    await page.locator('[data-assent="guardian-confirm"]').waitFor();
+    expect(await focusedHook(page)).not.toBeNull(); // focus stays in the dialog between steps
+    expect(await axe(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-assent="age-dialog"]').count()).toBe(0);
+    expect(await focusedHook(page)).toBe('separate-grant'); // back where it was
+    await context.close();
+  });
+
   it('the banner is announced politely and never takes focus from the page', async () => {
     const { context, page } = await openPage(h, '/test/widget');
     await page.getByTestId('page-input').focus();

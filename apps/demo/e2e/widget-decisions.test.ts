@@ -74,6 +74,8 @@ describe('widget decisions', () => {
     expect(text).toContain('Why it is necessary');
     expect(text).toContain('Impact on your rights');
     await page.locator('[data-assent="separate-grant"]').click();
+    // The demo asks the age before face sign-in (minimumAge; C12): 14 or older decides alone.
+    await page.locator('[data-assent="age-yes"]').click();
     await expect.poll(() => page.getByTestId('face-result').textContent()).toBe('true');
     await expect
       .poll(async () => (await apiStates(h, page)).face_login?.status, { timeout: 15_000 })

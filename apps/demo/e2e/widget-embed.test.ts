@@ -178,8 +178,8 @@ describe('embed and API', () => {
   });
 });
 
-describe('performance (recorded for the README, not asserted)', () => {
-  it('banner paint after script start, and cumulative layout shift on the demo shop', async () => {
+describe('performance (recorded, not asserted; the budget is in `pnpm --filter @assent/sdk bench:paint`)', () => {
+  it('banner paint after script start (first load, then repeat visits from the stored copy), and cumulative layout shift on the demo shop', async () => {
     const context = await h.browser.newContext({ locale: 'en-US' });
     await context.addInitScript(() => {
       const w = window as unknown as { cls: number; shifted: string[] };
@@ -241,8 +241,9 @@ describe('performance (recorded for the README, not asserted)', () => {
       await page.close();
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const [first, ...repeats] = figures;
     console.log(
-      `[perf] banner rendered after script start: median ${median(figures.map((f) => f.paint))?.toFixed(1)} ms, of which the experience round trip ${median(figures.map((f) => f.api))?.toFixed(1)} ms and rendering after its response ${median(figures.map((f) => f.render))?.toFixed(1)} ms; CLS max ${Math.max(...figures.map((f) => f.cls))} (shifted: ${[...new Set(figures.flatMap((f) => f.shifted))].join(', ') || 'nothing'})`,
+      `[perf] banner rendered after script start: first load ${first?.paint.toFixed(1)} ms (experience round trip ${first?.api.toFixed(1)} ms), repeat visits median ${median(repeats.map((f) => f.paint))?.toFixed(1)} ms (drawn from the stored copy); CLS max ${Math.max(...figures.map((f) => f.cls))} (shifted: ${[...new Set(figures.flatMap((f) => f.shifted))].join(', ') || 'nothing'})`,
     );
     expect(figures).toHaveLength(5);
     await context.close();

@@ -13,6 +13,11 @@ export const errorCodes = {
     status: 422,
     title: 'This purpose needs its own, separate consent (PIPL art. 23, 25, 29, 39)',
   },
+  guardian_consent_required: {
+    status: 422,
+    title:
+      'A parent or guardian must give this consent for a person under the age threshold (PIPL art. 31; GDPR art. 8; Cal. Civ. 1798.120(c))',
+  },
   duplicate_purpose: { status: 422, title: 'A purpose appears twice in one batch' },
   notice_mismatch: {
     status: 422,
@@ -27,6 +32,10 @@ export const errorCodes = {
   },
   invalid_transition: { status: 409, title: 'The request cannot move to that state' },
   request_pending: { status: 409, title: 'A request of this type is already open' },
+  notice_outdated: {
+    status: 409,
+    title: 'A newer notice was published since the page was shown; read it and confirm again',
+  },
   reason_required: { status: 422, title: 'A rejected request needs a reason' },
   export_not_ready: { status: 409, title: 'The export is not ready yet' },
   export_expired: { status: 410, title: 'The download link has expired; request a new copy' },

@@ -1,5 +1,7 @@
 // @assent/contract: zod schemas of every HTTP request and response (OpenAPI from them) and the error codes.
+export * from './admin/requests.ts';
 export * from './admin/staff.ts';
+export * from './admin/staff-accounts.ts';
 export * from './common.ts';
 export * from './config/assent-config.ts';
 export * from './consents/experience.ts';

@@ -18,6 +18,8 @@ export type {
   PortalDecisionInputBody as PortalDecisionInput,
   PortalMeBody as PortalMe,
   PortalPurposeBody as PortalPurpose,
+  ReconfirmInputBody as ReconfirmInput,
+  ReconfirmOutputBody as ReconfirmOutput,
 } from './portal/me.ts';
 export type {
   CreateRequestInputBody as CreateRequestInput,

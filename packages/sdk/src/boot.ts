@@ -1,6 +1,7 @@
 // Wires the widget in a browser: Consent Mode default, storage, cookies, device id, locale,
 // core, UI, script gating, window events. Everything DOM-related starts here, at call time,
-// never at import (SSR-safe).
+// never at import (SSR-safe). A repeat visit draws the banner at once from the stored copy of
+// the experience (experience-cache.ts); the first visit waits for the API.
 import type { Experience } from '@assent/contract/types';
 import type { FetchLike } from './core/client.ts';
 import { type ConsentCore, createCore } from './core/consent-core.ts';
@@ -11,7 +12,9 @@ import type { ConsentMap } from './core/emitter.ts';
 import { activateScripts } from './core/gate.ts';
 import { resolveLocale } from './core/locale.ts';
 import { type KeyValueStorage, safeStorage } from './core/storage.ts';
+import { readExperience, writeExperience } from './experience-cache.ts';
 import { type AssentApi, createPublicApi } from './public-api.ts';
+import { ageStore } from './ui/age-gate.ts';
 import { createUiController } from './ui/controller.ts';
 import { mountUi } from './ui/mount.ts';
 import { type StringOverrides, SUPPORTED_LOCALES, stringsFor } from './ui/strings.ts';
@@ -41,7 +44,11 @@ export interface AssentConfig {
   cookies?: Record<string, string[]>;
   /** Cookie Domain; default the registrable domain (public-suffix aware); false for host-only. */
   cookieDomain?: string | false;
-  /** The API runs on the product's own site and sets the device cookie itself: send credentials. */
+  /**
+   * The API runs on the product's own site (same registrable domain) and sets the device cookie
+   * itself (its ASSENT_DEVICE_COOKIE=true): send credentials, prefer that cookie's id, and never
+   * write the device cookie from script.
+   */
   serverCookie?: boolean;
   fetch?: FetchLike;
   storage?: KeyValueStorage;
@@ -66,7 +73,9 @@ function isDue(exp: Experience | null): boolean {
 
 /**
  * Starts the widget in the current page: pushes the Consent Mode default (all denied) at
- * once, loads the experience, shows the banner when something is due, activates gated
+ * once, shows the banner from the stored copy of the last experience when one is due there,
+ * loads the experience (and reconciles: shows the banner when due, closes one drawn from the
+ * copy when nothing is due after all; 'shown' fires once), activates gated
  * scripts and iframes (also ones added later), and dispatches `assent:ready`,
  * `assent:change` (detail: the consent map), `assent:shown` (the surface) and `assent:error`
  * on `window`. Browser only.
@@ -88,11 +97,13 @@ export function startAssent(config: AssentConfig): Assent {
     config.cookieDomain === false
       ? undefined
       : (config.cookieDomain ?? (jar && registrableDomain(location.hostname, jar)));
+  const stored = readExperience(storage, config.property, locale, Date.now());
   const core = createCore({
     api: config.api,
     publishableKey: config.property,
     locale,
-    device: deviceId(storage, jar, domain),
+    initial: stored,
+    device: deviceId(storage, jar, domain, config.serverCookie === true),
     storage,
     fetch: config.fetch ?? ((url, init) => fetch(url, init)),
     gpc: (nav as { globalPrivacyControl?: boolean } | undefined)?.globalPrivacyControl === true,
@@ -125,6 +136,10 @@ export function startAssent(config: AssentConfig): Assent {
     }),
   );
   window.addEventListener('online', () => void core.flush(true));
+  core.subscribe(() => {
+    const exp = core.experience();
+    if (exp) writeExperience(storage, config.property, locale, exp, core.states());
+  });
 
   if (config.ui !== false) {
     whenBody(() =>
@@ -134,11 +149,17 @@ export function startAssent(config: AssentConfig): Assent {
         theme: config.theme ?? 'light',
         reopen: config.reopen !== false,
         nonce: config.nonce,
+        age: ageStore(storage, config.property),
       }),
     );
   }
+  const fromCopy = isDue(stored);
+  if (fromCopy) ui.set({ banner: true });
   void core.load().then((exp) => {
-    if (isDue(exp)) ui.set({ banner: true });
+    // Drawn from the copy: keep it (also after the person answered it), unless nothing is due.
+    if (!fromCopy) {
+      if (isDue(exp)) ui.set({ banner: true });
+    } else if (!isDue(exp) && ui.state().banner) ui.set({ banner: false });
   });
   return { api, core };
 }

@@ -70,7 +70,7 @@ describe('request', () => {
     const { assent, ui } = await started();
     await expect(assent.request('cart')).resolves.toBe(true);
     await expect(assent.request('nope')).resolves.toBe(false);
-    expect(ui.state()).toEqual({ banner: false, preferences: false, separate: null });
+    expect(ui.state()).toEqual({ banner: false, preferences: false, separate: null, age: null });
   });
 });
 

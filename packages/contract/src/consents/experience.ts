@@ -43,6 +43,8 @@ export const PurposeView = z
     separateConsent: SeparateConsentKind.nullable(),
     gpcOptOut: z.boolean(),
     reconfirmAfterDays: z.number().int(),
+    /** Days a refusal is not re-asked (C11); lets the widget plan from a stored copy offline. */
+    refusalQuietDays: z.number().int().optional(),
     retentionDays: z.number().int(),
     dataCategories: z.array(DataCategory),
     recipients: z.array(Recipient),
@@ -52,6 +54,18 @@ export const PurposeView = z
   .openapi('Purpose');
 
 export const ExperienceQuery = z.object({
+  /** The publishable key, in place of `X-Assent-Key` (so the widget's request needs no preflight). */
+  key: z
+    .string()
+    .max(128)
+    .optional()
+    .openapi({ param: { name: 'key', in: 'query' }, example: 'pk_demo_shop' }),
+  /** The device id, in place of `X-Assent-Device`; a device cookie, when sent, wins over both. */
+  device: z
+    .string()
+    .max(128)
+    .optional()
+    .openapi({ param: { name: 'device', in: 'query' } }),
   locale: Locale.optional().openapi({ param: { name: 'locale', in: 'query' } }),
   /** The widget's Global Privacy Control signal (`navigator.globalPrivacyControl`); same effect as `Sec-GPC: 1`. */
   gpc: z
@@ -59,6 +73,20 @@ export const ExperienceQuery = z.object({
     .optional()
     .openapi({ param: { name: 'gpc', in: 'query' } }),
 });
+
+/** The age gate (C12; PIPL 31, GDPR 8, Cal. Civ. 1798.120(c)); see @assent/policy `ageGate`. */
+export const AgeGateView = z
+  .object({
+    /** The widget asks the age before a grant of one of `ask`. */
+    gate: z.boolean(),
+    /** The age asked about ("Are you {threshold} or older?"); null without a gate. */
+    threshold: z.number().int().nullable(),
+    /** Purposes whose grant the age question precedes (their config names `minimumAge`). */
+    ask: z.array(z.string()),
+    /** Purposes a parent or guardian must grant for a person under the threshold. */
+    guardian: z.array(z.string()),
+  })
+  .openapi('AgeGate');
 
 export const Experience = z
   .object({
@@ -77,6 +105,7 @@ export const Experience = z
     }),
     /** Set when the request carried Global Privacy Control and it was honoured (C13). */
     gpc: z.object({ honoured: z.boolean(), optedOut: z.array(z.string()) }),
+    age: AgeGateView,
   })
   .openapi('Experience');
 

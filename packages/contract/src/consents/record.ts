@@ -1,4 +1,5 @@
 // POST /v1/consents: record a batch of decisions (one event per purpose) with an Idempotency-Key.
+import { AGE_BAND } from '@assent/policy';
 import { z } from '@hono/zod-openapi';
 import { ConsentSource, Decision, IsoTime, Locale } from '../common.ts';
 import { StateView } from './experience.ts';
@@ -23,6 +24,14 @@ export const RecordConsentsInput = z
     collectedAt: IsoTime.optional(),
     /** `navigator.globalPrivacyControl` at decision time. */
     gpc: z.boolean().optional(),
+    /** Who decided: the person (default) or their parent or guardian for them (C12; stored as the event's `actor`). */
+    actor: z.enum(['subject', 'guardian']).optional(),
+    /**
+     * The age the person declared, as a band: `under_14` or `14_plus` (the answer to "Are you
+     * 14 or older?"). A grant of a guardian purpose by a declared minor needs `actor: 'guardian'`
+     * (422 `guardian_consent_required`; PIPL 31, GDPR 8, Cal. Civ. 1798.120(c)).
+     */
+    ageBand: z.string().regex(AGE_BAND).optional().openapi({ example: '14_plus' }),
   })
   .openapi('RecordConsentsInput');
 

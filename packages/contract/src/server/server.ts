@@ -27,7 +27,7 @@ export const MayOutput = z
   .object({
     allowed: z.boolean(),
     status: ConsentStatus,
-    /** Why: `necessary`, `granted`, or why not (`no_decision`, `unknown_subject`, `denied`, `withdrawn`, `expired`, `stale`). */
+    /** Why: `necessary`, `granted`, or why not (`no_decision`, `unknown_subject`, `denied`, `withdrawn`, `expired`, `stale`, `restricted`: the subject restricted processing, GDPR 18, PIPL 44). */
     reason: z.enum([
       'necessary',
       'granted',
@@ -37,6 +37,7 @@ export const MayOutput = z
       'withdrawn',
       'expired',
       'stale',
+      'restricted',
     ]),
     subjectId: z.string().nullable(),
     expiresAt: IsoTime.nullable(),

@@ -51,7 +51,11 @@ export interface ClientOptions {
 }
 
 export interface Client {
-  /** `GET /v1/experience?locale=` → the purposes, notices, state and what to ask. */
+  /**
+   * `GET /v1/experience?key=&device=&locale=[&gpc=1]` → the purposes, notices, state and what to
+   * ask. Key and device go in the query, not in headers: a GET without custom headers is a CORS
+   * simple request, so the browser sends no preflight (one round trip before the banner, not two).
+   */
   experience(locale: string): Promise<Experience>;
   /** `POST /v1/consents` with `Idempotency-Key`; the same key may be retried safely. */
   record(input: RecordConsentsInput, idempotencyKey: string): Promise<RecordConsentsOutput>;
@@ -63,6 +67,7 @@ export interface Client {
  * Builds the API client. Methods reject with `ApiError` (never another error type).
  * GPC: browsers with GPC on add `Sec-GPC: 1` to every request themselves, and a page
  * script cannot set a `Sec-` header, so the widget also adds `gpc=1` to the experience query.
+ * Writes (JSON POSTs) are preflighted anyway and carry `X-Assent-Key` / `X-Assent-Device`.
  */
 export function createClient(opts: ClientOptions): Client {
   const base = opts.api.replace(/\/+$/, '');
@@ -100,9 +105,10 @@ export function createClient(opts: ClientOptions): Client {
   const json = { 'Content-Type': 'application/json' };
   return {
     experience: (locale) =>
-      call(`/v1/experience?locale=${encodeURIComponent(locale)}${opts.gpc ? '&gpc=1' : ''}`, {
-        headers: headers(),
-      }),
+      call(
+        `/v1/experience?${new URLSearchParams({ key: opts.publishableKey, device: opts.device, locale })}${opts.gpc ? '&gpc=1' : ''}`,
+        {},
+      ),
     record: (input, key) =>
       call('/v1/consents', {
         method: 'POST',

@@ -32,21 +32,20 @@ function setup(
 const banner = { source: 'banner', surface: 'banner_reject_all' } as const;
 
 describe('createCore: loading', () => {
-  it('requests the experience for the resolved locale with key and device headers', async () => {
+  it('requests the experience with key, device and locale in the query and no custom header (no CORS preflight)', async () => {
     const { core, api } = setup();
     await core.load();
     const call = api.calls[0];
-    expect(call?.url).toBe('http://api.test/v1/experience?locale=zh-CN');
-    expect(call?.headers['x-assent-key']).toBe('pk_test');
-    expect(call?.headers['x-assent-device']).toBe(DEVICE);
-    expect(call?.headers['sec-gpc']).toBeUndefined();
+    expect(call?.url).toBe(
+      `http://api.test/v1/experience?key=pk_test&device=${DEVICE}&locale=zh-CN`,
+    );
+    expect(call?.headers).toEqual({});
   });
 
-  it('C13: with GPC on it says so on the request', async () => {
+  it('C13: with GPC on it says so in the query', async () => {
     const { core, api } = setup(fakeApi(), memoryStorage(), { gpc: true });
     await core.load();
-    expect(api.calls[0]?.headers['sec-gpc']).toBe('1');
-    expect(api.calls[0]?.url).toContain('gpc=1');
+    expect(api.calls[0]?.url).toContain('&gpc=1');
   });
 
   it('emits ready with effective consent: necessary on, nothing else (C1)', async () => {
@@ -344,5 +343,53 @@ describe('createCore: has() expressions', () => {
     expect(core.has('analytics and ads')).toBe(false);
     expect(core.has('ads or cart')).toBe(true);
     expect(core.has('analytics and (')).toBe(false);
+  });
+});
+
+describe('createCore: a stored copy of the experience (repeat visit)', () => {
+  const granted: ConsentStateView = {
+    status: 'granted',
+    effective: true,
+    decidedAt: '2026-05-01T00:00:00.000Z',
+    expiresAt: '2027-05-01T00:00:00.000Z',
+  };
+
+  it('serves the copy before load for drawing, but consent, has() and ready wait for the API', async () => {
+    const copy = shopExperience({ analytics: granted });
+    const api = fakeApi(shopExperience());
+    const { core } = setup(api, memoryStorage(), { initial: copy });
+    const ready = vi.fn();
+    core.events.on('ready', ready);
+    expect(core.experience()).toBe(copy);
+    expect(core.states().analytics?.status).toBe('granted');
+    // A withdrawal made elsewhere since the copy must not run a gated script: not yet effective.
+    expect(core.has('analytics')).toBe(false);
+    expect(ready).not.toHaveBeenCalled();
+    await core.load();
+    expect(ready).toHaveBeenCalledTimes(1);
+    expect(core.states().analytics?.status).toBe('unset'); // the API's answer wins
+  });
+
+  it('a decision recorded while the experience request is in flight survives its older answer', async () => {
+    const api = fakeApi(shopExperience());
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The experience answer is made at once (analytics unset) but arrives only after the POST.
+    const slow: typeof api.fetch = async (url, init) => {
+      const res = api.fetch(url, init);
+      if (url.includes('/v1/experience')) await gate;
+      return res;
+    };
+    const { core } = setup({ ...api, fetch: slow }, memoryStorage(), {
+      initial: shopExperience(),
+    });
+    const loading = core.load();
+    await core.decide([{ purpose: 'analytics', decision: 'denied' }], banner);
+    expect(api.consents.analytics?.status).toBe('denied');
+    release();
+    await loading;
+    expect(core.states().analytics?.status).toBe('denied');
   });
 });

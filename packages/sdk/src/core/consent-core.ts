@@ -35,6 +35,12 @@ export interface CoreOptions {
   fetch: FetchLike;
   /** `navigator.globalPrivacyControl === true` (C13). */
   gpc?: boolean;
+  /**
+   * A stored copy of the last experience, served by `experience()` and `states()` until `load()`
+   * answers, so a UI can draw at once. `consent()`, `has()` and 'ready' still wait for `load()`:
+   * gating never runs on a copy that a withdrawal elsewhere may have outdated.
+   */
+  initial?: Experience | null;
   /** Send cookies to the API (`credentials: 'include'`), for an API that sets the device cookie itself. */
   credentials?: boolean;
   /** Clock, epoch ms; injectable for tests. */
@@ -48,6 +54,10 @@ export interface Origin {
   source: RecordConsentsInput['source'];
   /** e.g. `banner_accept_all`, `preferences_save`, `separate_dialog`. */
   surface: string;
+  /** `guardian` when a parent or guardian decided for a minor (C12); default the person. */
+  actor?: RecordConsentsInput['actor'];
+  /** The age band the person declared (`under_14`, `14_plus`), when the property asked (C12). */
+  ageBand?: string | undefined;
 }
 
 export interface ConsentCore {
@@ -92,9 +102,11 @@ export function createCore(opts: CoreOptions): ConsentCore {
   });
   const queue: DecisionQueue = createQueue(opts.storage);
   const subscribers = new Set<() => void>();
-  let experience: Experience | null = null;
-  let server: Record<string, ConsentStateView> = {};
-  let view: Record<string, ConsentStateView> = {};
+  const statesOf = (e: Experience | null | undefined) =>
+    Object.fromEntries((e?.purposes ?? []).map((p) => [p.key, p.state]));
+  let experience: Experience | null = opts.initial ?? null;
+  let server: Record<string, ConsentStateView> = statesOf(experience);
+  let view = server;
   let ready = false;
   let flushing: Promise<void> = Promise.resolve();
   let retryArmed = false;
@@ -102,7 +114,7 @@ export function createCore(opts: CoreOptions): ConsentCore {
   const consent = (): ConsentMap => {
     const map: ConsentMap = {};
     for (const p of experience?.purposes ?? []) map[p.key] = false;
-    for (const [key, v] of Object.entries(view)) map[key] = isEffective(v, now());
+    for (const [key, v] of Object.entries(view)) map[key] = ready && isEffective(v, now());
     return map;
   };
   const events = createEmitter(consent);
@@ -150,8 +162,14 @@ export function createCore(opts: CoreOptions): ConsentCore {
 
   async function load(): Promise<Experience | null> {
     try {
-      experience = await client.experience(opts.locale);
-      server = Object.fromEntries(experience.purposes.map((p) => [p.key, p.state]));
+      const before = { ...server };
+      const fresh = await client.experience(opts.locale);
+      const during = server;
+      experience = fresh;
+      server = statesOf(fresh);
+      // A decision recorded while this request was in flight is newer than its answer.
+      for (const [k, v] of Object.entries(during))
+        if (v !== before[k] && (v.decidedAt ?? '') > (server[k]?.decidedAt ?? '')) server[k] = v;
     } catch (err) {
       // API down: apply the last known consents, so a stored refusal still holds (and a
       // stored grant only until its term ends; see isEffective).

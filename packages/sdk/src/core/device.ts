@@ -41,21 +41,28 @@ export function documentCookies(): CookieJar | undefined {
  * Returns this device's id, creating and persisting one on first use.
  * Looks in storage, then the cookie; writes the id back to both so they heal each other.
  * @param domain  cookie Domain (the registrable domain, see `registrableDomain`); host-only when absent
+ * @param server  the API sets the cookie itself (`serverCookie`): the cookie wins over storage
+ *   and is never written from script (that would bring back Safari's 7-day cap)
  * @returns a base64url id of at least 22 characters (128 bits)
  */
 export function deviceId(
   storage: KeyValueStorage,
   cookies: CookieJar | undefined,
   domain?: string,
+  server = false,
 ): string {
   const fromCookie = cookies && readCookie(cookies, DEVICE_COOKIE);
   const stored = storage.get(DEVICE_KEY);
-  const id = [stored, fromCookie].find((v): v is string => !!v && VALID.test(v)) ?? newDeviceId();
+  const id =
+    (server ? [fromCookie, stored] : [stored, fromCookie]).find(
+      (v): v is string => !!v && VALID.test(v),
+    ) ?? newDeviceId();
   storage.set(DEVICE_KEY, id);
-  cookies?.set(
-    `${DEVICE_COOKIE}=${id}; Max-Age=${COOKIE_MAX_AGE_S}; Path=/; SameSite=Lax${domainAttr(domain)}${
-      typeof location !== 'undefined' && location.protocol === 'https:' ? '; Secure' : ''
-    }`,
-  );
+  if (!server)
+    cookies?.set(
+      `${DEVICE_COOKIE}=${id}; Max-Age=${COOKIE_MAX_AGE_S}; Path=/; SameSite=Lax${domainAttr(domain)}${
+        typeof location !== 'undefined' && location.protocol === 'https:' ? '; Secure' : ''
+      }`,
+    );
   return id;
 }

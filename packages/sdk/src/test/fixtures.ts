@@ -75,6 +75,7 @@ export function shopExperience(states: Record<string, ConsentStateView> = {}): E
     purposes,
     ask: { banner: true, reconfirm: [], separatePending: ['face_login'] },
     gpc: { honoured: false, optedOut: [] },
+    age: { gate: false, threshold: null, ask: [], guardian: [] },
   };
 }
 

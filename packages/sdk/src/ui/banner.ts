@@ -1,12 +1,16 @@
 // First layer: a short summary and three equal buttons. It never blocks the page, never takes
 // focus, and is announced politely (C1, C3; EDPB 05/2020 §38-41). For a re-confirmation it
-// lists only the purposes that are due, each with its (changed) notice.
+// lists only the purposes that are due, each with its (changed) notice. On a narrow screen
+// (styles.ts) it shows the short text and the purposes on one line; details are behind
+// "Customize".
 import { acceptAllDrafts, bannerScope, rejectAllDrafts } from '../core/decisions.ts';
+import { decideGuarded } from './age-gate.ts';
 import { h } from './h.ts';
-import { report, type UiProps } from './props.ts';
+import type { UiProps } from './props.ts';
 
 /** The consent banner: "Accept all", "Reject all" (same size and style) and "Customize". */
-export function banner({ core, ui, t, exp }: UiProps): HTMLElement {
+export function banner(props: UiProps): HTMLElement {
+  const { core, ui, t, exp } = props;
   const now = Date.now();
   const scope = bannerScope(exp, core.states(), now);
   const reconfirm = exp.ask.reconfirm;
@@ -14,22 +18,27 @@ export function banner({ core, ui, t, exp }: UiProps): HTMLElement {
   const decide = (all: boolean) => {
     const states = core.states();
     const drafts = all ? acceptAllDrafts(exp, states, now) : rejectAllDrafts(exp, states, now);
-    ui.set({ banner: false });
-    report(
-      core,
-      core.decide(drafts, {
-        source: 'banner',
-        surface: all ? 'banner_accept_all' : 'banner_reject_all',
-      }),
+    // An age question (C12) may come first; the banner stays until the decision is made.
+    decideGuarded(
+      props,
+      drafts,
+      { source: 'banner', surface: all ? 'banner_accept_all' : 'banner_reject_all' },
+      () => ui.set({ banner: false }),
     );
   };
+  const name = (s: string) => s.replace('{name}', exp.property.name);
   const button = (key: string, label: string, onclick: () => void, alt = '') =>
     h('button', { type: 'button', class: `btn${alt}`, 'data-assent': key, onclick }, label);
   return h(
     'section',
     { class: 'banner', role: 'region', 'aria-label': t.region, 'data-assent': 'banner' },
     h('h2', null, t.title),
-    h('p', null, onlyDue ? t.reconfirm : t.summary.replace('{name}', exp.property.name)),
+    onlyDue
+      ? h('p', null, t.reconfirm)
+      : [
+          h('p', { class: 'long' }, name(t.summary)),
+          h('p', { class: 'short' }, name(t.summaryShort)),
+        ],
     scope.length > 0 &&
       h(
         'ul',

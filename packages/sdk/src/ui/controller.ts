@@ -1,11 +1,22 @@
 // Which layer of the widget is open. DOM-free, so the public API can drive it before mount.
 import type { Emitter } from '../core/emitter.ts';
 
+/** A decision waiting for the age question or the guardian's confirmation (C12). */
+export interface AgeRequest {
+  step: 'ask' | 'guardian';
+  /** Records the decision; `guardian` when the parent or guardian confirmed it. */
+  run(guardian: boolean): void;
+  /** The grants it holds (the guardian step is shown only when one needs a guardian). */
+  grants: string[];
+}
+
 export interface UiState {
   banner: boolean;
   preferences: boolean;
   /** Purpose key whose separate-consent dialog is open. */
   separate: string | null;
+  /** The age question or guardian confirmation on top of the layer that asked for it. */
+  age: AgeRequest | null;
 }
 
 export interface UiController {
@@ -23,7 +34,7 @@ export interface UiController {
 
 /** Creates the controller; `events` receives 'shown'. */
 export function createUiController(events: Emitter): UiController {
-  let state: UiState = { banner: false, preferences: false, separate: null };
+  let state: UiState = { banner: false, preferences: false, separate: null, age: null };
   const subscribers = new Set<() => void>();
   let separateWaiters: ((granted: boolean) => void)[] = [];
   let prefsWaiters: (() => void)[] = [];

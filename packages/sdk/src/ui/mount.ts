@@ -1,8 +1,11 @@
 // Puts the widget in an open shadow root on `<div id="assent-root">`, so the page's CSS and
 // the widget's CSS never mix, and redraws a layer only when what it shows has changed.
 // Focus: dialogs take it on open and give it back on close; the banner never takes it.
+// While the banner is open a spacer of its height ends the page, so the page can always scroll
+// its last content above the fixed banner (the spacer only adds room at the end: no shift).
 import type { ConsentCore } from '../core/consent-core.ts';
 import { isEffective } from '../core/decisions.ts';
+import { type AgeStore, ageDialog } from './age-gate.ts';
 import { banner } from './banner.ts';
 import type { UiController } from './controller.ts';
 import { FOCUSABLE } from './focus.ts';
@@ -22,6 +25,8 @@ export interface MountOptions {
   reopen: boolean;
   /** CSP nonce for the `<style>` fallback where constructable stylesheets are missing. */
   nonce?: string | undefined;
+  /** Where the declared age band is kept (C12). */
+  age: AgeStore;
 }
 
 /** A stable selector for a control, so focus survives a redraw of its layer. */
@@ -42,26 +47,47 @@ export function mountUi(core: ConsentCore, ui: UiController, o: MountOptions): (
   host.id = 'assent-root';
   if (!host.isConnected) document.body.appendChild(host);
   const shadow = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
-  const slots = [h('div'), h('div', { 'aria-live': 'polite' }), h('div'), h('div')];
-  const [reopenSlot, bannerSlot, prefsSlot, separateSlot] = slots as [
+  const slots = [h('div'), h('div', { 'aria-live': 'polite' }), h('div'), h('div'), h('div')];
+  const [reopenSlot, bannerSlot, prefsSlot, separateSlot, ageSlot] = slots as [
+    HTMLElement,
     HTMLElement,
     HTMLElement,
     HTMLElement,
     HTMLElement,
   ];
+  // Normal flow (the host is the body's last block): as tall as the banner while it is open.
+  // Sized by a rule in a stylesheet of its own, never a style attribute (strict CSP).
+  const spacer = h('div', { class: 'sp', 'aria-hidden': 'true' });
+  let room = (_css: string): void => {};
+  let height = -1;
+  const fit = () => {
+    const b = bannerSlot.firstElementChild as HTMLElement | null;
+    const px = b ? b.offsetHeight + 16 : 0;
+    if (px === height) return;
+    height = px;
+    room(`.sp{height:${px}px}`);
+  };
+  const resized = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(fit);
   const root = h(
     'div',
     { class: 'w', lang: core.locale, dir: o.dir, 'data-theme': o.theme },
     slots,
+    spacer,
   );
   // Constructable stylesheets are not inline styles: no CSP nonce needed.
   try {
     const sheet = new CSSStyleSheet();
+    const spacerSheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
-    shadow.adoptedStyleSheets = [sheet];
+    shadow.adoptedStyleSheets = [sheet, spacerSheet];
+    room = (css) => spacerSheet.replaceSync(css);
     shadow.replaceChildren(root);
   } catch {
-    shadow.replaceChildren(h('style', { nonce: o.nonce }, CSS), root);
+    const spacerStyle = h('style', { nonce: o.nonce });
+    room = (css) => {
+      spacerStyle.textContent = css;
+    };
+    shadow.replaceChildren(h('style', { nonce: o.nonce }, CSS), spacerStyle, root);
   }
 
   const keys = new Map<HTMLElement, string>();
@@ -79,10 +105,11 @@ export function mountUi(core: ConsentCore, ui: UiController, o: MountOptions): (
     const had = active && slot.contains(active) ? selectorOf(active) : null;
     slot.replaceChildren(...(k ? [build()] : []));
     const dialog = slot.querySelector('[role=dialog]');
-    if (k && had) slot.querySelector<HTMLElement>(had)?.focus();
-    else if (k && !before && dialog) {
+    const again = k && had ? slot.querySelector<HTMLElement>(had) : null;
+    if (again) again.focus();
+    else if (k && dialog && (!before || had)) {
       // Only dialogs take focus, and give it back where it was when they close.
-      returnTo.set(slot, [active ?? document.activeElement, selectorOf(active)]);
+      if (!before) returnTo.set(slot, [active ?? document.activeElement, selectorOf(active)]);
       dialog.querySelector<HTMLElement>(FOCUSABLE)?.focus();
     }
     if (!k && before && (had || !shadow.activeElement)) {
@@ -93,12 +120,20 @@ export function mountUi(core: ConsentCore, ui: UiController, o: MountOptions): (
     }
   };
 
+  // What the banner shows besides the states, so a fresh experience identical to the stored
+  // copy it was first drawn from does not redraw (or re-announce) it.
+  let seen: unknown = null;
+  let shown = '';
   const draw = () => {
     const exp = core.experience();
     const s = ui.state();
     if (!exp) return;
-    const props = { core, ui, t: o.t, exp };
-    const version = JSON.stringify(core.states());
+    if (exp !== seen) {
+      seen = exp;
+      shown = JSON.stringify([exp.property, exp.ask, exp.gpc, exp.purposes.map((p) => p.notice)]);
+    }
+    const props = { core, ui, t: o.t, exp, age: o.age };
+    const version = JSON.stringify(core.states()) + shown;
     if (s.preferences && !keys.get(prefsSlot)) {
       const now = Date.now();
       const states = core.states();
@@ -122,13 +157,18 @@ export function mountUi(core: ConsentCore, ui: UiController, o: MountOptions): (
     );
     put(bannerSlot, s.banner && `b${version}`, () => {
       const el = banner(props);
+      resized?.disconnect();
+      resized?.observe(el);
       globalThis.performance?.mark?.('assent:banner');
       return el;
     });
+    if (!s.banner) fit();
     put(prefsSlot, s.preferences && `p${version}`, () => preferences(props, choices));
     put(separateSlot, purpose ? purpose.key : '', () =>
       purpose ? separateDialog(props, purpose) : h('div'),
     );
+    const age = s.age;
+    put(ageSlot, age && `a${age.step}`, () => (age ? ageDialog(props, age) : h('div')));
   };
   const offCore = core.subscribe(draw);
   const offUi = ui.subscribe(draw);
@@ -136,6 +176,7 @@ export function mountUi(core: ConsentCore, ui: UiController, o: MountOptions): (
   return () => {
     offCore();
     offUi();
+    resized?.disconnect();
     host.remove();
   };
 }

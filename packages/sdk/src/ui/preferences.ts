@@ -2,26 +2,26 @@
 // always on; separate-consent purposes each open their own dialog (C5). Nothing is saved
 // until "Save"; Escape or × closes without saving.
 import { isEffective, preferencesDrafts } from '../core/decisions.ts';
+import { decideGuarded } from './age-gate.ts';
 import { modal } from './focus.ts';
 import { h } from './h.ts';
-import { report, type UiProps } from './props.ts';
+import type { UiProps } from './props.ts';
 import { purposeDetails } from './purpose-details.ts';
 
 /**
  * The preferences dialog. `choices` (purpose key → switch position) belongs to the caller so
  * it survives a re-render while the dialog stays open.
  */
-export function preferences(
-  { core, ui, t, exp }: UiProps,
-  choices: Record<string, boolean>,
-): HTMLElement {
+export function preferences(props: UiProps, choices: Record<string, boolean>): HTMLElement {
+  const { core, ui, t, exp } = props;
   const states = core.states();
   const now = Date.now();
   const close = () => ui.set({ preferences: false });
   const save = () => {
     const drafts = preferencesDrafts(exp, core.states(), choices, Date.now());
-    ui.set({ preferences: false, banner: false });
-    report(core, core.decide(drafts, { source: 'preferences', surface: 'preferences_save' }));
+    decideGuarded(props, drafts, { source: 'preferences', surface: 'preferences_save' }, () =>
+      ui.set({ preferences: false, banner: false }),
+    );
   };
   const separate = exp.purposes.filter((p) => p.separateConsent && !p.necessary);
   const toggle = (key: string) => (e: Event) => {

@@ -1,6 +1,7 @@
 // What every widget component receives.
 import type { Experience } from '@assent/contract/types';
 import type { ConsentCore } from '../core/consent-core.ts';
+import type { AgeStore } from './age-gate.ts';
 import type { UiController } from './controller.ts';
 import type { Strings } from './strings.ts';
 
@@ -9,6 +10,8 @@ export interface UiProps {
   ui: UiController;
   t: Strings;
   exp: Experience;
+  /** The age band this device declared (C12). */
+  age: AgeStore;
 }
 
 /** Reports a failed decision on the widget's 'error' event (the UI has no other channel). */

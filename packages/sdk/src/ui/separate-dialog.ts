@@ -3,9 +3,10 @@
 import type { Purpose } from '@assent/contract/types';
 import { SEPARATE_SURFACE } from '@assent/policy';
 import { separateDraft, separateNoticeProblems } from '../core/decisions.ts';
+import { decideGuarded } from './age-gate.ts';
 import { modal } from './focus.ts';
 import { h } from './h.ts';
-import { report, type UiProps } from './props.ts';
+import type { UiProps } from './props.ts';
 import { purposeDetails } from './purpose-details.ts';
 
 /**
@@ -13,7 +14,8 @@ import { purposeDetails } from './purpose-details.ts';
  * anything; "Agree" / "Don't agree" record a decision. A notice missing `necessity` or
  * `impact` is a configuration error: it is reported on 'error' and no "Agree" is offered.
  */
-export function separateDialog({ core, ui, t }: UiProps, p: Purpose): HTMLElement {
+export function separateDialog(props: UiProps, p: Purpose): HTMLElement {
+  const { core, ui, t } = props;
   const problems = separateNoticeProblems(p);
   if (problems.length) {
     core.events.emit(
@@ -21,15 +23,16 @@ export function separateDialog({ core, ui, t }: UiProps, p: Purpose): HTMLElemen
       new Error(`Assent: notice for ${p.key} lacks ${problems.join(' and ')} (PIPL 30)`),
     );
   }
-  const answer = (agree: boolean) => {
-    const pending = core.decide([separateDraft(p, core.states()[p.key], agree)], {
-      source: 'sensitive_dialog',
-      surface: SEPARATE_SURFACE,
-    });
-    // The decision applies locally at once; the API call continues in the background.
-    ui.closeSeparate(agree && core.has(p.key));
-    report(core, pending);
-  };
+  const answer = (agree: boolean) =>
+    // The decision applies locally at once (after the age steps, C12); the API call continues
+    // in the background.
+    decideGuarded(
+      props,
+      [separateDraft(p, core.states()[p.key], agree)],
+      { source: 'sensitive_dialog', surface: SEPARATE_SURFACE },
+      () => ui.closeSeparate(agree && core.has(p.key)),
+      true,
+    );
   const button = (key: string, label: string, agree: boolean) =>
     h(
       'button',

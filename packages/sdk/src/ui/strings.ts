@@ -6,6 +6,8 @@ export interface Strings {
   title: string;
   /** `{name}` is replaced by the property's name. */
   summary: string;
+  /** The banner's text on a narrow screen (details behind "Customize"); `{name}` as above. */
+  summaryShort: string;
   reconfirm: string;
   acceptAll: string;
   rejectAll: string;
@@ -33,6 +35,16 @@ export interface Strings {
   reopen: string;
   gpc: string;
   controller: string;
+  /** Age gate (C12); `{n}` is the age asked about. */
+  ageTitle: string;
+  ageQuestion: string;
+  ageWhy: string;
+  ageYes: string;
+  ageNo: string;
+  guardianTitle: string;
+  guardianText: string;
+  guardianConfirm: string;
+  cancel: string;
 }
 
 const en: Strings = {
@@ -40,6 +52,7 @@ const en: Strings = {
   title: 'Your privacy choices',
   summary:
     '{name} asks your consent to use your data for the purposes below. Nothing is on unless you turn it on; change your mind any time under “Privacy choices”.',
+  summaryShort: '{name} asks your consent for these purposes. Nothing is on unless you turn it on.',
   reconfirm: 'Some earlier choices need renewing.',
   acceptAll: 'Accept all',
   rejectAll: 'Reject all',
@@ -73,6 +86,17 @@ const en: Strings = {
   reopen: 'Privacy choices',
   gpc: 'Your browser’s Global Privacy Control signal was honoured: your data is not sold or shared.',
   controller: 'Controller',
+  ageTitle: 'Your age',
+  ageQuestion: 'Are you {n} or older?',
+  ageWhy:
+    'Below {n}, the law asks a parent or guardian to give this consent. Your answer stays on this device and is sent with your choices.',
+  ageYes: 'Yes, I am {n} or older',
+  ageNo: 'No, I am under {n}',
+  guardianTitle: 'A parent or guardian must agree',
+  guardianText:
+    'Because you are under {n}, a parent or guardian has to give this consent. Please ask them to read the choice and confirm it here.',
+  guardianConfirm: 'I am the parent or guardian and I agree',
+  cancel: 'Cancel',
 };
 
 const zhCN: Strings = {
@@ -80,6 +104,7 @@ const zhCN: Strings = {
   title: '您的隐私选择',
   summary:
     '{name} 希望征得您的同意，将您的数据用于以下目的。除非您主动开启，否则均不会开启；您可随时在“隐私选择”中更改。',
+  summaryShort: '{name} 希望征得您的同意，将您的数据用于以下目的。除非您主动开启，否则均不会开启。',
   reconfirm: '您之前的部分选择需要重新确认。',
   acceptAll: '全部接受',
   rejectAll: '全部拒绝',
@@ -112,6 +137,17 @@ const zhCN: Strings = {
   reopen: '隐私选择',
   gpc: '已遵从您浏览器的全球隐私控制（GPC）信号：不会出售或共享您的数据。',
   controller: '个人信息处理者',
+  ageTitle: '您的年龄',
+  ageQuestion: '您是否已满 {n} 周岁？',
+  ageWhy:
+    '未满 {n} 周岁的，依法须由父母或其他监护人作出此项同意。您的回答仅保存在本设备上，并随您的选择一并发送。',
+  ageYes: '是，我已满 {n} 周岁',
+  ageNo: '否，我未满 {n} 周岁',
+  guardianTitle: '需要父母或监护人同意',
+  guardianText:
+    '由于您未满 {n} 周岁，此项同意须由您的父母或其他监护人作出。请让他们阅读该选择并在此确认。',
+  guardianConfirm: '我是其父母或监护人，我同意',
+  cancel: '取消',
 };
 
 /** Built-in strings by locale; the keys are the locales the widget resolves to. */

@@ -1,7 +1,8 @@
 // The widget's CSS, scoped by the shadow root. `:host{all:initial!important}` stops the
 // page's styles (even !important ones) reaching in through the host; fixed positioning only,
 // so the page never shifts; logical properties, so `dir=rtl` mirrors it. Theme through
-// custom properties on the host: --assent-accent, --assent-on-accent, --assent-fg,
+// custom properties on the host. Below 480px wide the banner is compact: the short text, the
+// purposes on one line and three equal buttons in one row. Theme: --assent-accent, --assent-on-accent, --assent-fg,
 // --assent-bg, --assent-muted, --assent-note, --assent-line, --assent-radius, --assent-font.
 const DARK =
   '--a:var(--assent-accent,#9db8ff);--o:var(--assent-on-accent,#0d1020);--fg:var(--assent-fg,#ececf1);--bg:var(--assent-bg,#1d1e22);--m:var(--assent-muted,#b9b9c4);--n:var(--assent-note,#2a2d36);--l:var(--assent-line,#3a3b42)';
@@ -37,5 +38,8 @@ dd{margin:0}
 .sw:disabled{opacity:.55;cursor:default}
 .link{border:1px solid var(--a);background:none;color:var(--a);border-radius:6px;padding:4px 10px;font:inherit;cursor:pointer}
 .warn{color:#a4001d}
+.sp{height:0}
+.short{display:none}
+@media(max-width:480px){.banner{left:8px;right:8px;bottom:8px;padding:12px 14px}.banner .long,.banner .d{display:none}.banner .short{display:block}.banner ul{padding:0;margin:0 0 6px}.banner li{display:inline}.banner li+li::before{content:", "}.w[lang^=zh] .banner li+li::before{content:"、"}.row .btn{flex:1 1 0;min-width:0;padding:8px 6px}h2{font-size:15px;margin-bottom:4px}}
 .reopen{position:fixed;z-index:2147482999;inset-inline-start:16px;bottom:16px;border:1px solid var(--m);background:var(--bg);color:var(--fg);border-radius:20px;padding:6px 12px;font:inherit;font-size:13px;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.15)}
 `;
