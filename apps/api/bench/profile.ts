@@ -1,6 +1,7 @@
 // `pnpm --filter @assent/api bench:profile`: per-request cost of the hot paths, measured in
 // process with app.request() on a throw-away Postgres database: mean latency of sequential
-// requests and the statements each one sends (from pg_stat_database transaction counts).
+// requests, the API's CPU time per request (process.cpuUsage: steadier than wall time on a
+// busy machine) and the transactions each one costs (pg_stat_database counts).
 
 import { createTestApp } from '../src/testing.ts';
 import { BANNER_PURPOSES } from './shared.ts';
@@ -32,20 +33,25 @@ try {
       select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = current_database()`;
     return Number(row?.n ?? 0);
   };
+  const only = process.env.PROFILE_ONLY; // e.g. `experience`: measure only matching routes
   const measure = async (label: string, fn: (i: number) => Response | Promise<Response>) => {
+    if (only && !label.includes(only)) return;
     for (let i = 0; i < 50; i++) await fn(100_000 + i);
     await new Promise((r) => setTimeout(r, 600)); // stats are flushed at most every 500 ms
     const before = await counters();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 1; i <= N; i++) {
       const res = await fn(i);
       if (res.status >= 300) throw new Error(`${label}: ${res.status} ${await res.text()}`);
     }
     const ms = (performance.now() - t0) / N;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuUs = (cpu.user + cpu.system) / N;
     await new Promise((r) => setTimeout(r, 600));
     const tx = ((await counters()) - before - 1) / N;
     console.log(
-      `${label.padEnd(34)} ${ms.toFixed(2)} ms/request, ${tx.toFixed(2)} transactions/request`,
+      `${label.padEnd(34)} ${ms.toFixed(2)} ms/request, ${cpuUs.toFixed(0)} µs CPU/request, ${tx.toFixed(2)} transactions/request`,
     );
   };
   await measure('POST /v1/consents (3 decisions)', (i) =>

@@ -27,7 +27,16 @@ dbUrl.pathname = `/${name}`;
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', fileURLToPath(new URL('./server.ts', import.meta.url))],
+  [
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API process there (open it in
+    // Chrome DevTools): where the API spends its time under load.
+    ...(process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : []),
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./server.ts', import.meta.url)),
+  ],
   {
     env: {
       ...process.env,
@@ -148,7 +157,7 @@ async function scenarios(
       url: urls.api,
       duration: SECONDS,
       request: readRequest,
-      ...(rate ? { rate, connections: 16 } : {}),
+      ...(rate ? { rate } : {}),
     });
   const may = await mayScenario(urls.api, db);
 
@@ -250,7 +259,7 @@ function verdicts(figures: Figure[]): string {
     ['experience+state read ≥ 5,000 req/s', read ? `${Math.round(read.rps)} req/s` : 'n/a'],
     [
       'p99 ≤ 10 ms at 1,000 req/s',
-      paced ? `${paced.p99} ms at ${Math.round(paced.rps)} req/s` : 'n/a',
+      paced ? `${paced.p99.toFixed(1)} ms at ${Math.round(paced.rps)} req/s` : 'n/a',
     ],
     [
       '≥ 2,000 recorded decisions/s',

@@ -1,7 +1,7 @@
 // Properties and their purposes/notices as the consent routes read them.
 import { type Db, schema } from '@assent/db';
 import type { PurposeRule, SeparateConsentKind } from '@assent/policy';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { NoticeContent } from './notices.ts';
 
 export type PropertyRow = typeof schema.properties.$inferSelect;
@@ -25,47 +25,93 @@ const purposeCache = new WeakMap<
   Db,
   Map<string, { version: number; purposes: Promise<LoadedPurpose[]> }>
 >();
+/** Per database: publishable key → the property row last read with its version. */
+const propertyCache = new WeakMap<Db, Map<string, PropertyRow>>();
 /** Bound on cached properties per database (the map is simply cleared when it is reached). */
 const CACHE_MAX = 10_000;
 
-/**
- * Finds a property by its publishable key together with its configuration version, in one
- * query; `purposesFor()` then serves the purposes from a cache valid for that version.
- */
-export async function propertyByKeyVersioned(
-  db: Db,
-  publishableKey: string,
-): Promise<PropertyRow | null> {
-  const [row] = await db
+/** The property-by-key query, built once per database (drizzle prepared statement). */
+const byKeyStatements = new WeakMap<Db, ReturnType<typeof byKeyStatement>>();
+function byKeyStatement(db: Db) {
+  return db
     .select({ property: schema.properties, version: schema.propertyConfigVersions.version })
     .from(schema.properties)
     .leftJoin(
       schema.propertyConfigVersions,
       eq(schema.propertyConfigVersions.propertyId, schema.properties.id),
     )
-    .where(eq(schema.properties.publishableKey, publishableKey))
-    .limit(1);
-  if (!row) return null;
+    .where(eq(schema.properties.publishableKey, sql.placeholder('key')))
+    .limit(1)
+    .prepare('assent_property_by_key');
+}
+
+function cacheOf<V>(map: WeakMap<Db, Map<string, V>>, db: Db): Map<string, V> {
+  let cache = map.get(db);
+  if (!cache) {
+    cache = new Map();
+    map.set(db, cache);
+  }
+  return cache;
+}
+
+/**
+ * Finds a property by its publishable key together with its configuration version, in one
+ * query (prepared once per database); `purposesFor()` then serves the purposes from a cache
+ * valid for that version. Also refreshes the row `propertyByKeyCached()` serves.
+ */
+export async function propertyByKeyVersioned(
+  db: Db,
+  publishableKey: string,
+): Promise<PropertyRow | null> {
+  let statement = byKeyStatements.get(db);
+  if (!statement) {
+    statement = byKeyStatement(db);
+    byKeyStatements.set(db, statement);
+  }
+  const [row] = await statement.execute({ key: publishableKey });
+  const cache = cacheOf(propertyCache, db);
+  if (!row) {
+    cache.delete(publishableKey);
+    return null;
+  }
   configVersions.set(row.property, Number(row.version ?? 0));
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(publishableKey, row.property);
   return row.property;
 }
 
 /**
- * The purposes of a property as `loadPurposes()` returns them, cached per process and
- * revalidated on every request: the cache entry is used only while the property's
- * configuration version (read with the property by `propertyByKeyVersioned`, bumped by a
- * trigger in the transaction of any change) is unchanged, so N replicas never serve a stale
- * configuration. A property row read any other way is loaded fresh. Treat the result as
+ * The property of a publishable key as last read in this process (no query), else read with
+ * `propertyByKeyVersioned`. The row may be older than the database: a caller serving it must
+ * compare `configVersionOf(row)` with the version it reads in its own query (see
+ * `deviceStateAt`) and read the property again when they differ. Unknown keys are not cached.
+ */
+export async function propertyByKeyCached(
+  db: Db,
+  publishableKey: string,
+): Promise<PropertyRow | null> {
+  return (
+    propertyCache.get(db)?.get(publishableKey) ?? (await propertyByKeyVersioned(db, publishableKey))
+  );
+}
+
+/** The configuration version a property row was read at; undefined for a row read otherwise. */
+export function configVersionOf(property: PropertyRow): number | undefined {
+  return configVersions.get(property);
+}
+
+/**
+ * The purposes of a property as `loadPurposes()` returns them, cached per process and keyed by
+ * the property's configuration version (read with the property by `propertyByKeyVersioned`,
+ * bumped by a trigger in the transaction of any change of the property, its purposes or
+ * notices), so N replicas never serve a stale configuration as long as the version they hold
+ * is current. A property row read any other way is loaded fresh. Treat the result as
  * read-only: it is shared between requests.
  */
 export function purposesFor(db: Db, property: PropertyRow): Promise<LoadedPurpose[]> {
   const version = configVersions.get(property);
   if (version === undefined) return loadPurposes(db, property.id);
-  let byProperty = purposeCache.get(db);
-  if (!byProperty) {
-    byProperty = new Map();
-    purposeCache.set(db, byProperty);
-  }
+  const byProperty = cacheOf(purposeCache, db);
   const hit = byProperty.get(property.id);
   if (hit && hit.version === version) return hit.purposes;
   if (byProperty.size >= CACHE_MAX) byProperty.clear();
@@ -74,9 +120,47 @@ export function purposesFor(db: Db, property: PropertyRow): Promise<LoadedPurpos
   byProperty.set(property.id, entry);
   // A failed load is not cached.
   purposes.catch(() => {
-    if (byProperty?.get(property.id) === entry) byProperty.delete(property.id);
+    if (byProperty.get(property.id) === entry) byProperty.delete(property.id);
   });
   return purposes;
+}
+
+/** The property-by-secret-key query, built once per database (drizzle prepared statement). */
+const bySecretStatements = new WeakMap<Db, ReturnType<typeof bySecretStatement>>();
+function bySecretStatement(db: Db) {
+  return db
+    .select({ property: schema.properties, version: schema.propertyConfigVersions.version })
+    .from(schema.apiKeys)
+    .innerJoin(schema.properties, eq(schema.properties.id, schema.apiKeys.propertyId))
+    .leftJoin(
+      schema.propertyConfigVersions,
+      eq(schema.propertyConfigVersions.propertyId, schema.properties.id),
+    )
+    .where(
+      and(eq(schema.apiKeys.keyHash, sql.placeholder('hash')), isNull(schema.apiKeys.revokedAt)),
+    )
+    .limit(1)
+    .prepare('assent_property_by_secret_key');
+}
+
+/**
+ * The property of a live (not revoked) secret key, by the key's SHA-256 hash, with its
+ * configuration version (so `purposesFor()` serves its purposes from the cache); one prepared
+ * query. Null for an unknown or revoked key.
+ */
+export async function propertyBySecretKeyHash(
+  db: Db,
+  keyHash: string,
+): Promise<PropertyRow | null> {
+  let statement = bySecretStatements.get(db);
+  if (!statement) {
+    statement = bySecretStatement(db);
+    bySecretStatements.set(db, statement);
+  }
+  const [row] = await statement.execute({ hash: keyHash });
+  if (!row) return null;
+  configVersions.set(row.property, Number(row.version ?? 0));
+  return row.property;
 }
 
 /** Finds a property by its publishable key, or null. */

@@ -8,7 +8,7 @@ import { createApp } from '../app.ts';
 import { loadConfig } from '../env.ts';
 import { devMailer } from '../mailer.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
-import { hitRateLimit, sweepRateLimits } from './rate-limit-store.ts';
+import { hitRateLimit, LOCAL_MIN_LIMIT, RateLimiter, sweepRateLimits } from './rate-limit-store.ts';
 
 const WINDOW_MS = 60_000;
 let t: TestApp;
@@ -156,5 +156,38 @@ describe('the sliding-window counter', () => {
     const rows = await t.database.sql<{ key: string }[]>`
       select key from rate_limits where key in (${old}, ${fresh})`;
     expect(rows.map((r) => r.key)).toEqual([fresh]);
+  });
+
+  it('a large limit is counted in process far below it and written in one flush', async () => {
+    const limiter = new RateLimiter(t.database.sql);
+    const key = `k_${crypto.randomUUID()}`;
+    const limit = 10 * LOCAL_MIN_LIMIT;
+    for (let i = 0; i < 50; i++) {
+      expect((await limiter.hit({ key, limit, windowMs: W, now: 200_000 + i })).allowed).toBe(true);
+    }
+    const stored = () =>
+      t.database.sql<{ hits: number }[]>`select hits from rate_limits where key = ${key}`;
+    // Nothing was written per hit…
+    expect(await stored()).toEqual([]);
+    // …and one flush writes them all.
+    await limiter.flush();
+    expect(await stored()).toEqual([{ hits: 50 }]);
+  });
+
+  it('two processes share a large limit: refused at the limit (at most one over without a flush between them)', async () => {
+    const a = new RateLimiter(t.database.sql);
+    const b = new RateLimiter(t.database.sql);
+    const key = `k_${crypto.randomUUID()}`;
+    const limit = LOCAL_MIN_LIMIT;
+    const allowed: boolean[] = [];
+    for (let i = 0; i < 2 * limit; i++) {
+      const limiter = i % 2 === 0 ? a : b;
+      allowed.push((await limiter.hit({ key, limit, windowMs: 60_000, now: 300_000 })).allowed);
+    }
+    const first = allowed.indexOf(false);
+    expect(first).toBeGreaterThanOrEqual(limit);
+    expect(first).toBeLessThanOrEqual(limit + 1);
+    // Once refused, refused on both.
+    expect(allowed.slice(first + 1)).not.toContain(true);
   });
 });

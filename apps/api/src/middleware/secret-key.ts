@@ -1,10 +1,8 @@
 // Server routes (the product's backend): authenticate with a property's secret key.
 import { createHash } from 'node:crypto';
-import { schema } from '@assent/db';
-import { and, eq, isNull } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
-import { propertyById } from '../domain/properties.ts';
+import { propertyBySecretKeyHash } from '../domain/properties.ts';
 import { ApiError } from '../errors.ts';
 
 /** SHA-256 hex of a secret key, as stored. */
@@ -23,12 +21,8 @@ export function secretKeyAuth() {
     const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!key.startsWith('sk_'))
       throw new ApiError('unauthorized', 'Send Authorization: Bearer <secret key>.');
-    const { db } = c.get('deps').database;
-    const [row] = await db
-      .select({ propertyId: schema.apiKeys.propertyId })
-      .from(schema.apiKeys)
-      .where(and(eq(schema.apiKeys.keyHash, secretKeyHash(key)), isNull(schema.apiKeys.revokedAt)));
-    const property = row ? await propertyById(db, row.propertyId) : null;
+    // One prepared query: the key's property with its configuration version.
+    const property = await propertyBySecretKeyHash(c.get('deps').database.db, secretKeyHash(key));
     if (!property) throw new ApiError('unauthorized', 'Unknown or revoked secret key.');
     c.set('property', property);
     await next();

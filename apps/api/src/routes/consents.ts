@@ -5,17 +5,14 @@ import { schema } from '@assent/db';
 import { checkDecisions, DAY_MS } from '@assent/policy';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
-import {
-  appendDecisionsWithStates,
-  deviceState,
-  lastDecisions,
-  statesOf,
-  stateView,
-} from '../domain/consents.ts';
+import { DeviceRaceError, deviceStateAt, planBatch, recordBatch } from '../domain/consent-batch.ts';
+import { statesOf, stateView } from '../domain/consents.ts';
+import { assertGuardianConsent } from '../domain/minors.ts';
 import { canonicalJson } from '../domain/notices.ts';
 import { purposesFor } from '../domain/properties.ts';
-import { deviceKey, ensureDeviceSubject } from '../domain/subjects.ts';
+import { deviceKey } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
+import { confirmPropertyVersion, widgetDevice } from '../middleware/property.ts';
 import { errorResponses, router } from '../openapi.ts';
 import { requestEvidence } from './request-evidence.ts';
 
@@ -30,7 +27,7 @@ const recordRoute = createRoute({
   path: '/consents',
   summary: 'Record a batch of consent decisions',
   description:
-    'One append-only event per purpose, with evidence (notice version + SHA-256, locale, surface, source, UTC time, jurisdiction, truncated IP, UA hash, GPC; REQUIREMENTS P1), the state projection and an outbox row, in one transaction. A separate-consent purpose is granted only alone, from `surface: separate_dialog` (422 `separate_consent_required`; PIPL 23, 25, 29, 39). `collectedAt` may be up to 30 days in the past (offline queue) and at most 5 minutes ahead.',
+    'One append-only event per purpose, with evidence (notice version + SHA-256, locale, surface, source, UTC time, jurisdiction, truncated IP, UA hash, GPC; REQUIREMENTS P1), the state projection and an outbox row, in one transaction. A separate-consent purpose is granted only alone, from `surface: separate_dialog` (422 `separate_consent_required`; PIPL 23, 25, 29, 39). A person who declared an `ageBand` under the age threshold of a purpose grants it only through a parent or guardian: `actor: guardian`, stored on each event (422 `guardian_consent_required`; C12, PIPL 31, GDPR 8, Cal. Civ. 1798.120(c)); refusals always pass. `collectedAt` may be up to 30 days in the past (offline queue) and at most 5 minutes ahead.',
   request: {
     headers: IdempotencyHeader,
     body: { content: { 'application/json': { schema: RecordConsentsInput } }, required: true },
@@ -47,6 +44,7 @@ const recordRoute = createRoute({
       'unknown_purpose',
       'necessary_purpose',
       'separate_consent_required',
+      'guardian_consent_required',
       'duplicate_purpose',
       'notice_mismatch',
     ),
@@ -68,10 +66,9 @@ const readRoute = createRoute({
 export const consentRoutes = router()
   .openapi(recordRoute, async (c) => {
     const { database, clock } = c.get('deps');
-    const property = c.get('property');
     const body = c.req.valid('json');
     const idemKey = c.req.valid('header')['idempotency-key'];
-    const key = deviceKey(c.req.header('x-assent-device'));
+    const key = deviceKey(widgetDevice(c));
     const now = clock();
     const collectedAt = body.collectedAt ? Date.parse(body.collectedAt) : now;
     if (collectedAt > now + 5 * 60_000 || collectedAt < now - 30 * DAY_MS) {
@@ -85,98 +82,90 @@ export const consentRoutes = router()
       .update(canonicalJson({ device: key, body }))
       .digest('hex');
 
-    const purposes = await purposesFor(database.db, property);
-    const byKey = new Map(purposes.map((p) => [p.row.key, p]));
-    const violations = checkDecisions(
-      body.decisions.map((d) => ({ ...d, source: body.source, surface: body.surface })),
-      new Map(purposes.map((p) => [p.row.key, p.rule])),
-    );
-    const first = violations[0];
-    if (first) {
-      throw new ApiError(
-        first.code,
-        `${first.code.replaceAll('_', ' ')}: ${first.purpose}`,
-        violations.map((v) => ({ path: 'json.decisions', message: v.purpose, code: v.code })),
+    // One round trip reads the device's state with the property's configuration version
+    // (the property and purposes come from the process cache, confirmed by that version); one
+    // statement writes the batch (consent-batch.ts). A device created concurrently by another
+    // request makes the write fail whole: read again and retry once.
+    const evidence = requestEvidence(c, body.gpc === true || c.req.header('sec-gpc') === '1');
+    for (let attempt = 0; ; attempt++) {
+      const device = await deviceStateAt(database.sql, c.get('property').id, key);
+      const property = await confirmPropertyVersion(c, device.version);
+      const purposes = await purposesFor(database.db, property);
+      const byKey = new Map(purposes.map((p) => [p.row.key, p]));
+      const violations = checkDecisions(
+        body.decisions.map((d) => ({ ...d, source: body.source, surface: body.surface })),
+        new Map(purposes.map((p) => [p.row.key, p.rule])),
       );
-    }
-    const decisions = body.decisions.map((d) => {
-      const purpose = byKey.get(d.purpose);
-      const notice = purpose?.notices.find(
-        (n) => n.id === d.noticeId && n.contentHash === d.noticeHash,
-      );
-      if (!purpose || !notice) {
+      const first = violations[0];
+      if (first) {
         throw new ApiError(
-          'notice_mismatch',
-          `The notice shown for ${d.purpose} is not a published version of it.`,
+          first.code,
+          `${first.code.replaceAll('_', ' ')}: ${first.purpose}`,
+          violations.map((v) => ({ path: 'json.decisions', message: v.purpose, code: v.code })),
         );
       }
-      return { purpose, notice, decision: d.decision };
-    });
-
-    const stored = idemKey
-      ? await storedAnswer(c.get('deps').database.db, property.id, idemKey, requestHash)
-      : null;
-    if (stored) return c.json(stored as z.infer<typeof RecordConsentsOutput>, 201);
-
-    const evidence = requestEvidence(c, body.gpc === true || c.req.header('sec-gpc') === '1');
-    try {
-      // Round trips in the transaction: the device with its state, (a new device's subject),
-      // events + state upsert + outbox pipelined, the idempotency row.
-      const answer = await database.db.transaction(async (tx) => {
-        const device = await deviceState(tx, property.id, key);
-        const subjectId = device.subjectId ?? (await ensureDeviceSubject(tx, property.id, key));
-        const { events, states: moved } = await appendDecisionsWithStates(tx, {
-          property,
-          subjectId,
-          decisions,
-          source: body.source,
-          surface: body.surface,
-          locale: body.locale,
-          collectedAt: new Date(collectedAt),
-          evidence,
-        });
-        // What holds now: the state read above, moved forward by this batch's upsert.
-        const last =
-          device.subjectId === subjectId ? device.last : await lastDecisions(tx, subjectId);
-        for (const [purposeId, state] of moved) last.set(purposeId, state);
-        const states = statesOf(purposes, last, now);
-        const out = {
-          events: events.map((e) => ({
-            ...e,
-            collectedAt: e.collectedAt.toISOString(),
-            expiresAt: e.expiresAt?.toISOString() ?? null,
-          })),
-          consents: Object.fromEntries([...states].map(([k, s]) => [k, stateView(s)])),
-        };
-        if (idemKey) {
-          await tx.insert(schema.idempotencyKeys).values({
-            propertyId: property.id,
-            key: idemKey,
-            requestHash,
-            status: 201,
-            response: out,
-          });
+      assertGuardianConsent(property, purposes, body); // C12
+      const decisions = body.decisions.map((d) => {
+        const purpose = byKey.get(d.purpose);
+        const notice = purpose?.notices.find(
+          (n) => n.id === d.noticeId && n.contentHash === d.noticeHash,
+        );
+        if (!purpose || !notice) {
+          throw new ApiError(
+            'notice_mismatch',
+            `The notice shown for ${d.purpose} is not a published version of it.`,
+          );
         }
-        return out;
+        return { purpose, notice, decision: d.decision };
       });
-      return c.json(answer, 201);
-    } catch (err) {
-      // A concurrent retry with the same key committed first: answer as it did.
-      if (idemKey && isUniqueViolation(err)) {
-        const again = await storedAnswer(database.db, property.id, idemKey, requestHash);
-        if (again) return c.json(again as z.infer<typeof RecordConsentsOutput>, 201);
+      const args = {
+        property,
+        deviceHash: key,
+        subjectId: device.subjectId,
+        last: device.last,
+        decisions,
+        source: body.source,
+        surface: body.surface,
+        locale: body.locale,
+        collectedAt: new Date(collectedAt),
+        evidence,
+        actor: body.actor ?? 'subject',
+      } as const;
+      const plan = planBatch(args);
+      const states = statesOf(purposes, plan.last, now);
+      const answer = {
+        events: plan.events.map((e) => ({
+          ...e,
+          collectedAt: e.collectedAt.toISOString(),
+          expiresAt: e.expiresAt?.toISOString() ?? null,
+        })),
+        consents: Object.fromEntries([...states].map(([k, s]) => [k, stateView(s)])),
+      };
+      try {
+        const result = await recordBatch(
+          database.sql,
+          args,
+          plan,
+          idemKey ? { key: idemKey, requestHash, response: answer } : null,
+        );
+        if (result.written) return c.json(answer, 201);
+      } catch (err) {
+        if (err instanceof DeviceRaceError && attempt === 0) continue;
+        throw err;
       }
-      throw err;
+      // The idempotency key was used before: answer as the first request was answered.
+      const stored = idemKey
+        ? await storedAnswer(database.db, property.id, idemKey, requestHash)
+        : null;
+      if (!stored) throw new Error('idempotency row vanished');
+      return c.json(stored as z.infer<typeof RecordConsentsOutput>, 201);
     }
   })
   .openapi(readRoute, async (c) => {
     const { database, clock } = c.get('deps');
-    const property = c.get('property');
-    const key = deviceKey(c.req.header('x-assent-device'));
-    const [purposes, { last }] = await Promise.all([
-      purposesFor(database.db, property),
-      deviceState(database.db, property.id, key),
-    ]);
+    const key = deviceKey(widgetDevice(c));
+    const { version, last } = await deviceStateAt(database.sql, c.get('property').id, key);
+    const purposes = await purposesFor(database.db, await confirmPropertyVersion(c, version));
     const states = statesOf(purposes, last, clock());
     return c.json(
       { consents: Object.fromEntries([...states].map(([k, s]) => [k, stateView(s)])) },
@@ -208,9 +197,4 @@ async function storedAnswer(
     );
   }
   return row.response;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
 }

@@ -1,12 +1,16 @@
-// GET /v1/experience: purposes + notices for a locale, the device's state, and what to ask.
+// GET /v1/experience: purposes + notices for a locale, the device's state, what to ask, and
+// the age gate (C12). Key and device may come as query parameters: no CORS preflight.
 import { Experience, ExperienceQuery } from '@assent/contract';
 import { planAsk } from '@assent/policy';
 import { createRoute } from '@hono/zod-openapi';
-import { deviceState, lastDecisions, statesOf } from '../domain/consents.ts';
+import { deviceStateAt } from '../domain/consent-batch.ts';
+import { lastDecisions, statesOf } from '../domain/consents.ts';
 import { appendDecisionsGpc } from '../domain/gpc.ts';
+import { ageGateOf } from '../domain/minors.ts';
 import { noticeFor, purposesFor, resolveLocale } from '../domain/properties.ts';
 import { purposeView } from '../domain/purpose-view.ts';
 import { deviceKey } from '../domain/subjects.ts';
+import { confirmPropertyVersion, widgetDevice } from '../middleware/property.ts';
 import { errorResponses, router } from '../openapi.ts';
 import { requestEvidence } from './request-evidence.ts';
 
@@ -15,7 +19,8 @@ const route = createRoute({
   path: '/experience',
   summary: 'The consent experience for this device',
   description:
-    "One round trip for the widget: the property, each purpose with its notice in the best matching locale (`xx-YY` → `xx` → default) and the device's current state, and what to ask now (nothing when nothing is due; REQUIREMENTS C10, C11). With `Sec-GPC: 1` the GPC-opt-out purposes are denied with `source=gpc` first, asking nothing (C13, 11 CCR §7025).",
+    "One round trip for the widget: the property, each purpose with its notice in the best matching locale (`xx-YY` → `xx` → default) and the device's current state, what to ask now (nothing when nothing is due; REQUIREMENTS C10, C11), and the age gate (`age`: whether the widget asks the age before a grant, the age asked about, and the purposes a guardian must grant for a younger person; C12, PIPL 31, GDPR 8). With `Sec-GPC: 1` (or `?gpc=1`) the GPC-opt-out purposes are denied with `source=gpc` first, asking nothing (C13, 11 CCR §7025).\n\n" +
+    'Credentials, two equivalent ways: the headers `X-Assent-Key` + `X-Assent-Device`, or the query parameters `?key=pk_…&device=…` (with `locale` and `gpc=1`). The widget uses the query form: a GET without custom headers is a CORS *simple request*, so the browser sends no preflight and the banner waits for one round trip, not two. A device cookie (`assent_device`), sent when the API sets it itself (ASSENT_DEVICE_COOKIE), wins over both; the answer then refreshes it (`Set-Cookie`, 400 days) and allows credentials for the exact origin.',
   request: { query: ExperienceQuery },
   responses: {
     200: { description: 'The experience', content: { 'application/json': { schema: Experience } } },
@@ -25,16 +30,14 @@ const route = createRoute({
 
 export const experienceRoutes = router().openapi(route, async (c) => {
   const { database, clock } = c.get('deps');
-  const property = c.get('property');
   const now = clock();
+  const key = deviceKey(widgetDevice(c));
+  // One round trip: the device's subject and state with the property's configuration version;
+  // the property and its purposes come from the process cache, confirmed by that version.
+  const device = await deviceStateAt(database.sql, c.get('property').id, key);
+  const property = await confirmPropertyVersion(c, device.version);
+  const purposes = await purposesFor(database.db, property);
   const locale = resolveLocale(property, c.req.valid('query').locale);
-  const key = deviceKey(c.req.header('x-assent-device'));
-  // Round trips: the property (with its config version) in the middleware, the rate limit,
-  // then this one query for the device's subject and state; purposes come from the cache.
-  const [purposes, device] = await Promise.all([
-    purposesFor(database.db, property),
-    deviceState(database.db, property.id, key),
-  ]);
   let { subjectId, last } = device;
   let optedOut: string[] = [];
   const gpc = c.req.header('sec-gpc') === '1' || c.req.valid('query').gpc === '1';
@@ -57,6 +60,8 @@ export const experienceRoutes = router().openapi(route, async (c) => {
     states,
     now,
   );
+  // Personal (this device's state) and keyed by a device id that may sit in the URL: never cached.
+  c.header('Cache-Control', 'private, no-store');
   return c.json(
     {
       property: {
@@ -69,10 +74,13 @@ export const experienceRoutes = router().openapi(route, async (c) => {
       purposes: purposes.flatMap((p) => {
         const notice = noticeFor(p, locale, property.defaultLocale);
         const state = states.get(p.row.key);
-        return notice && state ? [purposeView(p, notice, state)] : [];
+        return notice && state
+          ? [{ ...purposeView(p, notice, state), refusalQuietDays: p.rule.refusalQuietDays }]
+          : [];
       }),
       ask,
       gpc: { honoured: gpc, optedOut },
+      age: ageGateOf(property, purposes),
     },
     200,
   );
