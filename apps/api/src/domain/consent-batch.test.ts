@@ -167,4 +167,28 @@ describe('a batch is one statement', () => {
     const retry = { ...second, subjectId: again.subjectId, last: again.last };
     expect((await recordBatch(t.database.sql, retry, planBatch(retry), null)).written).toBe(true);
   });
+
+  it('reads made together are answered by one statement, each with its own device', async () => {
+    const known = await t.recordDecision(t.newDevice(), 'analytics', 'denied');
+    const other = await t.recordDecision(t.newDevice(), 'marketing_email', 'granted');
+    const hashes = [known, t.newDevice(), other, known].map((d) => deviceKey(d));
+    // The real client, counting the statements sent through it.
+    let statements = 0;
+    const counted = new Proxy(t.database.sql, {
+      apply(target, self, args) {
+        statements++;
+        return Reflect.apply(target, self, args);
+      },
+    });
+    const reads = await Promise.all(hashes.map((h) => deviceStateAt(counted, t.propertyId, h)));
+    expect(statements).toBe(1);
+    const status = (i: number) =>
+      [...(reads[i]?.last.values() ?? [])].map((d) => d.decision).sort();
+    expect(status(0)).toEqual(['denied']);
+    expect(reads[1]?.subjectId).toBeNull();
+    expect(status(1)).toEqual([]);
+    expect(status(2)).toEqual(['granted']);
+    expect(reads[3]).toEqual(reads[0]);
+    expect(new Set(reads.map((r) => r?.version)).size).toBe(1);
+  });
 });

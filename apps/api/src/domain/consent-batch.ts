@@ -48,27 +48,101 @@ export interface DeviceStateAt {
  * in one statement: the experience read costs one round trip while the property and its
  * purposes come from the process cache, which the caller revalidates with `version`.
  * `deviceHash` is `deviceKey()` of the widget's device id.
+ *
+ * Reads that arrive together are coalesced: every call made in the same turn of the event loop
+ * (e.g. the requests one socket poll delivered) is answered by ONE statement over all their
+ * devices, sent on the next `setImmediate`. Under load this divides the per-statement cost
+ * (on these machines mostly the socket write) by the number of concurrent readers; alone, a
+ * call waits for nothing but the end of the current turn. At most READ_BATCH_MAX devices per
+ * statement.
  */
-export async function deviceStateAt(
+export function deviceStateAt(
   sql: Sql,
   propertyId: string,
   deviceHash: string,
 ): Promise<DeviceStateAt> {
-  const rows = await sql<(Partial<StateRow> & { version: string | null; subject_id: string })[]>`
-    select v.version::text as version, d.subject_id, s.purpose_id, s.decision, s.decided_at,
-           s.expires_at, s.notice_version, s.source, s.gpc, s.notice_id
-    from (select ${propertyId}::text as property_id) p
-    left join property_config_versions v on v.property_id = p.property_id
-    left join devices d on d.id = ${deviceHash} and d.property_id = p.property_id
-    left join consent_states s on s.subject_id = d.subject_id`;
-  const last = new Map<string, StoredDecision>();
-  for (const r of rows) if (r.purpose_id) last.set(r.purpose_id, stored(r as StateRow));
-  return {
-    version: Number(rows[0]?.version ?? 0),
-    subjectId: rows[0]?.subject_id ?? null,
-    last,
-  };
+  let batcher = readBatchers.get(sql);
+  if (!batcher) {
+    batcher = new DeviceReadBatcher(sql);
+    readBatchers.set(sql, batcher);
+  }
+  return batcher.read(propertyId, deviceHash);
 }
+
+/** Most devices read by one coalesced statement. */
+export const READ_BATCH_MAX = 256;
+
+interface PendingRead {
+  propertyId: string;
+  deviceHash: string;
+  resolve: (state: DeviceStateAt) => void;
+  reject: (err: unknown) => void;
+}
+
+type ReadRow = Partial<StateRow> & { i: string; version: string | null; subject_id: string | null };
+
+/** Coalesces `deviceStateAt` calls of one event-loop turn into one statement per database. */
+class DeviceReadBatcher {
+  readonly #sql: Sql;
+  #queue: PendingRead[] = [];
+  #scheduled = false;
+
+  constructor(sql: Sql) {
+    this.#sql = sql;
+  }
+
+  read(propertyId: string, deviceHash: string): Promise<DeviceStateAt> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ propertyId, deviceHash, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const queue = this.#queue;
+    this.#queue = [];
+    for (let at = 0; at < queue.length; at += READ_BATCH_MAX) {
+      void this.#run(queue.slice(at, at + READ_BATCH_MAX));
+    }
+  }
+
+  async #run(batch: PendingRead[]): Promise<void> {
+    const sql = this.#sql;
+    try {
+      const rows = await sql<ReadRow[]>`
+        select x.i::text as i, v.version::text as version, d.subject_id, s.purpose_id,
+               s.decision, s.decided_at, s.expires_at, s.notice_version, s.source, s.gpc,
+               s.notice_id
+        from unnest(${sql.array(batch.map((r) => r.propertyId))}::text[],
+                    ${sql.array(batch.map((r) => r.deviceHash))}::text[])
+             with ordinality as x(property_id, device_hash, i)
+        left join property_config_versions v on v.property_id = x.property_id
+        left join devices d on d.id = x.device_hash and d.property_id = x.property_id
+        left join consent_states s on s.subject_id = d.subject_id`;
+      const states = batch.map(
+        (): DeviceStateAt => ({ version: 0, subjectId: null, last: new Map() }),
+      );
+      for (const r of rows) {
+        const state = states[Number(r.i) - 1];
+        if (!state) continue;
+        state.version = Number(r.version ?? 0);
+        state.subjectId = r.subject_id ?? null;
+        if (r.purpose_id) state.last.set(r.purpose_id, stored(r as StateRow));
+      }
+      batch.forEach((r, i) => {
+        r.resolve(states[i] as DeviceStateAt);
+      });
+    } catch (err) {
+      for (const r of batch) r.reject(err);
+    }
+  }
+}
+
+const readBatchers = new WeakMap<Sql, DeviceReadBatcher>();
 
 /** A batch for `recordBatch`: `appendDecisions`' arguments for a device. */
 export interface BatchArgs extends Omit<AppendArgs, 'subjectId'> {
