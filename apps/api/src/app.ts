@@ -4,6 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import { matchedRoutes } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './context.ts';
 import { ApiError, problem } from './errors.ts';
@@ -34,7 +35,10 @@ const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Largest request body accepted (bytes). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** Logs without personal data: method, path (no query), status, duration (ms), request id. */
+/**
+ * Logs without personal data: method, the matched route's pattern (`/v1/server/subjects/:externalId/consents`,
+ * never the path itself, which can carry a user id; no query), status, duration (ms), request id.
+ */
 function logLine(method: string, path: string, status: number, ms: number, id: string) {
   return `${method} ${path} ${status} ${ms.toFixed(1)}ms ${id}`;
 }
@@ -56,7 +60,7 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
     log(
       logLine(
         c.req.method,
-        c.req.path,
+        matchedRoutes(c).findLast((r) => r.method !== 'ALL')?.path ?? '(no route)',
         c.res.status,
         performance.now() - started,
         c.get('requestId'),
@@ -123,10 +127,35 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
     if (err instanceof HTTPException && err.status < 500) {
       return problem(c, new ApiError('invalid_request', err.message));
     }
+    // Text Postgres cannot store (NUL, invalid encoding) is bad input, not a server fault; the
+    // failed statement wrote nothing.
+    if (UNSTORABLE_TEXT.has(sqlState(err) ?? '')) {
+      return problem(
+        c,
+        new ApiError(
+          'invalid_request',
+          'A text value contains a character that cannot be stored (e.g. NUL).',
+        ),
+      );
+    }
     log(`error ${c.get('requestId')}: ${describeError(err)}`);
     return problem(c, new ApiError('internal_error'));
   });
   return app;
+}
+
+/** SQLSTATEs of text the database cannot store: 22021 character_not_in_repertoire (NUL), 22P05. */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+/** The Postgres SQLSTATE of an error or of one of its causes (drizzle wraps driver errors). */
+function sqlState(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e instanceof Error && depth < 3; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    e = e.cause;
+  }
+  return undefined;
 }
 
 /**

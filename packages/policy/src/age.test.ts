@@ -102,6 +102,24 @@ describe('checkGuardian', () => {
       ],
     },
     {
+      name: 'C12: a band that does not prove the age (13_plus, under_15 against 14) counts as under it',
+      batch: [d('analytics')],
+      declared: { ageBand: '13_plus' },
+      want: [{ code: 'guardian_consent_required', purpose: 'analytics' }],
+    },
+    {
+      name: 'C12: under_15 against 14 does not prove 14 either',
+      batch: [d('analytics')],
+      declared: { ageBand: 'under_15' },
+      want: [{ code: 'guardian_consent_required', purpose: 'analytics' }],
+    },
+    {
+      name: 'C12: no band at all (no age asked) is not refused',
+      batch: [d('analytics')],
+      declared: {},
+      want: [],
+    },
+    {
       name: 'C12: the same grant made by the guardian is accepted',
       batch: [d('analytics')],
       declared: { ageBand: 'under_14', actor: 'guardian' },
@@ -133,11 +151,14 @@ describe('checkGuardian', () => {
       want: [{ code: 'guardian_consent_required', purpose: 'ads' }],
     },
     {
-      name: 'C12: EU with a 13 override: a declared under-16 may be 13-15, so face is not refused',
+      name: 'C12: EU with a 13 override: a declared under-16 may also be under 13, so face needs the guardian too',
       j: 'EU',
       batch: [d('analytics'), d('face')],
       declared: { ageBand: 'under_16' },
-      want: [{ code: 'guardian_consent_required', purpose: 'analytics' }],
+      want: [
+        { code: 'guardian_consent_required', purpose: 'analytics' },
+        { code: 'guardian_consent_required', purpose: 'face' },
+      ],
     },
     {
       name: 'necessary and non-consent purposes never need a guardian',

@@ -104,8 +104,10 @@ export interface GuardianViolation {
 /**
  * Checks a batch against the age rule: a grant of a guardian purpose by a person whose declared
  * band places them under its age must be made by their guardian (`actor: 'guardian'`).
- * Refusals and withdrawals are always accepted, from anyone; a batch without a band, or with
- * one that does not tell, is not refused (the age is not known). Source: PIPL 31; GDPR 8;
+ * Refusals and withdrawals are always accepted, from anyone. A batch without a band is not
+ * refused (the widget asked no age); a band that does not establish the purpose's age
+ * (`13_plus` or `under_15` against 14, a malformed one) counts as under it: only a band that
+ * proves the age lets the person grant alone. Source: PIPL 31; GDPR 8;
  * Cal. Civ. 1798.120(c); REQUIREMENTS C12.
  * @returns one violation per refused purpose; empty when the batch may be recorded
  */
@@ -120,7 +122,7 @@ export function checkGuardian(
   for (const d of batch) {
     const p = purposes.get(d.purpose);
     const age = p && d.decision === 'granted' ? guardianAge(p, jurisdiction) : null;
-    if (age !== null && isUnder(declared.ageBand, age) === true)
+    if (age !== null && declared.ageBand !== undefined && isUnder(declared.ageBand, age) !== false)
       violations.push({ code: 'guardian_consent_required', purpose: d.purpose });
   }
   return violations;

@@ -23,7 +23,8 @@ export interface IdentityClaims {
 /**
  * Verifies an HS256 identity token against the property's identity secret, which is stored
  * encrypted and decrypted here, only for the check (REQUIREMENTS S1, S4).
- * Requires `sub`, `iat`, `exp`, and `exp - iat` ≤ 600 s.
+ * Requires `sub` (a string), `iat` (not in the future, at most 600 s ago), `exp`, and
+ * `exp - iat` ≤ 600 s, so no token is usable for more than 10 minutes.
  * @param now epoch ms (injectable clock)
  * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
  * @throws ApiError `invalid_token` (401) for a bad signature, expiry, or missing claims.
@@ -44,12 +45,14 @@ export async function verifyIdentityToken(
       algorithms: ['HS256'],
       currentDate: new Date(now),
       requiredClaims: ['sub', 'exp', 'iat'],
+      // Also refuses an `iat` in the future (which would stretch the 10-minute life).
+      maxTokenAge: MAX_TOKEN_LIFETIME_S,
     });
     const life = (payload.exp ?? 0) - (payload.iat ?? 0);
     if (life > MAX_TOKEN_LIFETIME_S)
       throw new ApiError('invalid_token', 'Identity tokens may live at most 10 minutes.');
     const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : null;
-    if (!payload.sub || payload.sub.length > 255)
+    if (typeof payload.sub !== 'string' || !payload.sub || payload.sub.length > 255)
       throw new ApiError('invalid_token', 'sub must be the user id.');
     return { userId: payload.sub, email };
   } catch (err) {

@@ -18,7 +18,8 @@ export function secretKeyHash(key: string): string {
 export function secretKeyAuth() {
   return createMiddleware<AppEnv>(async function secretKeyAuth(c, next) {
     const header = c.req.header('authorization') ?? '';
-    const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    // The scheme name is case-insensitive (RFC 9110 §11.1).
+    const key = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : '';
     if (!key.startsWith('sk_'))
       throw new ApiError('unauthorized', 'Send Authorization: Bearer <secret key>.');
     // One prepared query: the key's property with its configuration version.

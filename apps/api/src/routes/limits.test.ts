@@ -18,6 +18,39 @@ beforeAll(async () => {
 afterAll(() => t.dispose());
 
 describe('limits', () => {
+  it('refuses text the database cannot store (a NUL character) with 400, writing nothing', async () => {
+    const device = t.newDevice();
+    const exp = (await (
+      await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) })
+    ).json()) as { purposes: { key: string; notice: { id: string; hash: string } }[] };
+    const p = exp.purposes.find((x) => x.key === 'analytics');
+    if (!p) throw new Error('fixture');
+    const res = await t.app.request('/v1/consents', {
+      method: 'POST',
+      headers: t.widgetHeaders(device),
+      body: JSON.stringify({
+        decisions: [
+          {
+            purpose: 'analytics',
+            decision: 'granted',
+            noticeId: p.notice.id,
+            noticeHash: p.notice.hash,
+          },
+        ],
+        source: 'banner',
+        surface: 'banner\u0000accept',
+        locale: 'en',
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(Problem.parse(await res.json()).code).toBe('invalid_request');
+    const consents = (await (
+      await t.app.request('/v1/consents', { headers: t.widgetHeaders(device) })
+    ).json()) as { consents: Record<string, { status: string }> };
+    expect(consents.consents.analytics?.status).toBe('unset');
+  });
+
   it('refuses a body over the limit with 413 before parsing it', async () => {
     const huge = JSON.stringify({ decisions: [], pad: 'x'.repeat(MAX_BODY_BYTES) });
     const res = await t.app.request('/v1/consents', {

@@ -107,6 +107,36 @@ describe('POST /v1/identify', () => {
     expect((await call(unsigned)).status).toBe(401);
   });
 
+  it('refuses a token issued in the future (which would outlive 10 minutes) and a sub that is not a string', async () => {
+    const device = t.newDevice();
+    const call = async (tok: string) =>
+      t.app.request('/v1/identify', {
+        method: 'POST',
+        headers: t.widgetHeaders(device),
+        body: JSON.stringify({ token: tok }),
+      });
+    const now = Math.floor(t.clock.now() / 1000);
+    const key = new TextEncoder().encode(DEMO_IDENTITY_SECRET);
+    // exp - iat is 10 minutes, but iat is 50 minutes ahead: usable for an hour.
+    const future = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user_1')
+      .setIssuedAt(now + 3000)
+      .setExpirationTime(now + 3600)
+      .sign(key);
+    const early = await call(future);
+    expect(early.status).toBe(401);
+    expect(Problem.parse(await early.json()).code).toBe('invalid_token');
+    const numeric = await new SignJWT({ sub: 12345 } as unknown as Record<string, string>)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(key);
+    const wrongSub = await call(numeric);
+    expect(wrongSub.status).toBe(401);
+    expect(Problem.parse(await wrongSub.json()).code).toBe('invalid_token');
+  });
+
   it('merges the anonymous device history into the user; a second device of that user sees it', async () => {
     const phone = t.newDevice();
     await grantAnalytics(phone);

@@ -14,7 +14,8 @@ export type AdminEnv = AppEnv & { Variables: AppEnv['Variables'] & { staff: Staf
 /** Requires a live staff session (401 `unauthorized`) and exposes it as `c.get('staff')`. */
 export const staffAuth = createMiddleware<AdminEnv>(async function staffAuth(c, next) {
   const header = c.req.header('authorization') ?? '';
-  const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+  // The scheme name is case-insensitive (RFC 9110 §11.1).
+  const token = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : '';
   const { database, clock } = c.get('deps');
   const who = token.startsWith('ast_') ? await staffSession(database.db, token, clock()) : null;
   if (!who)

@@ -192,6 +192,9 @@ describe('POST /v1/server/may', () => {
       revokedAt: new Date(t.clock.now()),
     });
     expect((await post('/may', body, auth(key))).status).toBe(401);
+    // The scheme name is case-insensitive (RFC 9110 §11.1).
+    const lower = { ...auth(), authorization: `bearer ${DEMO_SECRET_KEY}` };
+    expect((await post('/may', body, lower)).status).toBe(200);
   });
 });
 
