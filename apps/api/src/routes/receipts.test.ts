@@ -83,7 +83,7 @@ describe('GET /v1/receipts/{eventId}', () => {
       name: 'Demo Shop Ltd.',
       contact: 'privacy@demo-shop.example',
     });
-    expect(r.parties.recipients).toEqual([{ name: 'AdNetwork Inc.', country: 'US' }]);
+    expect(r.parties.recipients).toEqual([]); // kept in the shop (no third party)
     expect(r.processing.purpose).toMatchObject({ key: 'personalized_ads', legalBasis: 'consent' });
     expect(r.processing.piiCategories).toEqual([
       { name: 'browsing profile', level: 'L2', retentionDays: 365 },
@@ -106,6 +106,13 @@ describe('GET /v1/receipts/{eventId}', () => {
     expect(r.current).toMatchObject({ state: 'dpv:ConsentGiven', effective: true });
     expect(r.withdrawal.method).toContain('withdraw');
     expect(r.withdrawal.url).toBe('http://localhost:4000/portal/');
+  });
+
+  it('P3: a receipt of a third-party provision names its recipients', async () => {
+    const device = t.newDevice();
+    const eventId = await decide(device, 'share_with_partners', 'granted');
+    const { receipt: r } = SignedReceipt.parse(await (await receipt(device, eventId)).json());
+    expect(r.parties.recipients).toEqual([{ name: 'Partner Loyalty Co.', country: 'CN' }]);
   });
 
   it('P3: refusal, withdrawal and a renewed grant map to their DPV statuses; current shows what holds now', async () => {

@@ -40,6 +40,19 @@ function problems(input: unknown): string[] {
 }
 
 describe('assent.config', () => {
+  it('C5: in China a purpose with recipients needs separate consent (PIPL 23), abroad cross_border (PIPL 39)', () => {
+    const local = [{ name: 'Partner Co.', country: 'CN' }];
+    const abroad = [{ name: 'AdNetwork Inc.', country: 'US' }];
+    expect(problems(config({ recipients: local })).join('\n')).toContain('third_party');
+    expect(
+      problems(config({ recipients: abroad, separateConsent: 'third_party' })).join('\n'),
+    ).toContain('cross_border');
+    expect(problems(config({ recipients: local, separateConsent: 'third_party' }))).toEqual([]);
+    expect(problems(config({ recipients: abroad, separateConsent: 'cross_border' }))).toEqual([]);
+    // Outside China recipients are named, not separately consented.
+    expect(problems({ ...config({ recipients: abroad }), jurisdiction: 'EU' })).toEqual([]);
+  });
+
   it('accepts a complete property and fills defaults', () => {
     const parsed = AssentConfig.parse(config({}));
     expect(parsed.purposes[0]).toMatchObject({ necessary: false, material: true, recipients: [] });

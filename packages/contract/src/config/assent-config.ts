@@ -184,6 +184,20 @@ export const AssentConfig = z
       });
     const seen = new Set<string>();
     for (const [i, p] of cfg.purposes.entries()) {
+      // In China, providing personal information to another handler needs the person's separate
+      // consent (PIPL 23), and so does providing it abroad (PIPL 39).
+      if (cfg.jurisdiction === 'CN' && !p.necessary && p.recipients.length > 0) {
+        const abroad = p.recipients.some((r) => r.country && r.country !== 'CN');
+        const needed = abroad ? ['cross_border'] : ['third_party', 'cross_border'];
+        if (!needed.includes(p.separateConsent ?? ''))
+          ctx.addIssue({
+            code: 'custom',
+            message: abroad
+              ? 'a recipient outside China needs separateConsent: "cross_border" (PIPL 39)'
+              : 'a recipient (another handler) needs separateConsent: "third_party" (PIPL 23)',
+            path: ['purposes', i, 'separateConsent'],
+          });
+      }
       if (seen.has(p.key))
         ctx.addIssue({ code: 'custom', message: `duplicate key ${p.key}`, path: ['purposes', i] });
       seen.add(p.key);
