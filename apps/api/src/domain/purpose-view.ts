@@ -9,6 +9,21 @@ export function noticeView(n: NoticeRow) {
   return { id: n.id, version: n.version, locale: n.locale, hash: n.contentHash, ...contentOf(n) };
 }
 
+interface StoredCategory {
+  name: string;
+  names?: Record<string, string>;
+  level: 'L1' | 'L2' | 'L3';
+  retentionDays?: number;
+}
+
+/** Data categories named in `locale` (`names[locale]`, else the default `name`). */
+export function localCategories(stored: unknown, locale: string) {
+  return (stored as StoredCategory[]).map(({ names, ...c }) => ({
+    ...c,
+    name: names?.[locale] ?? c.name,
+  }));
+}
+
 /** A purpose with the notice shown and what holds now (contract `Purpose`). */
 export function purposeView(p: LoadedPurpose, notice: NoticeRow, state: ConsentState) {
   return {
@@ -24,7 +39,7 @@ export function purposeView(p: LoadedPurpose, notice: NoticeRow, state: ConsentS
     gpcOptOut: p.row.gpcOptOut,
     reconfirmAfterDays: p.row.reconfirmAfterDays,
     retentionDays: p.row.retentionDays,
-    dataCategories: p.row.dataCategories,
+    dataCategories: localCategories(p.row.dataCategories, notice.locale),
     recipients: p.row.recipients,
     notice: noticeView(notice),
     state: stateView(state),

@@ -54,6 +54,14 @@ describe('GET /v1/experience', () => {
     const zh = await experience(t.newDevice(), '?locale=zh-CN');
     expect(zh.property.locale).toBe('zh-CN');
     expect(zh.purposes.find((p) => p.key === 'analytics')?.notice.title).toBe('统计分析');
+    // Data categories are named in the notice's language too (C7: the notice is understandable).
+    expect(zh.purposes.find((p) => p.key === 'analytics')?.dataCategories[0]?.name).toBe(
+      '使用事件',
+    );
+    const en = await experience(t.newDevice(), '?locale=en');
+    expect(en.purposes.find((p) => p.key === 'analytics')?.dataCategories[0]?.name).toBe(
+      'usage events',
+    );
     const zhTw = await experience(t.newDevice(), '?locale=zh-TW');
     expect(zhTw.property.locale).toBe('zh-CN');
     const fr = await experience(t.newDevice(), '?locale=fr-FR');

@@ -54,6 +54,10 @@ const Notice = z
 const DataCategory = z
   .object({
     name: Text,
+    names: z
+      .record(z.string(), Text)
+      .optional()
+      .describe('The name in other locales, e.g. {"zh-CN": "浏览画像"}; `name` is the default.'),
     level: z.enum(['L1', 'L2', 'L3']).describe('L1 restricted/encrypted, L2 masked, L3 anonymous.'),
     retentionDays: z.number().int().positive().optional().describe('Retention of this category.'),
   })

@@ -15,6 +15,7 @@ import { CompactSign } from 'jose';
 import type { Keyring } from '../../security/keyring.ts';
 import type { NoticeContent } from '../notices.ts';
 import { toRule } from '../properties.ts';
+import { localCategories } from '../purpose-view.ts';
 import { historySubjects } from '../subjects.ts';
 import { activeSigningKey, RECEIPT_ALG } from './signing-keys.ts';
 
@@ -97,7 +98,7 @@ export async function buildReceipt(
         sensitive: purpose.sensitive,
         separateConsent: purpose.separateConsent,
       },
-      piiCategories: purpose.dataCategories,
+      piiCategories: localCategories(purpose.dataCategories, notice.locale),
       retention: { days: purpose.retentionDays, text: content.retention },
       jurisdiction: event.jurisdiction,
       storage: {

@@ -3,6 +3,7 @@
 // a CSV of the consent history and a human-readable HTML summary.
 import { type Db, schema } from '@assent/db';
 import { asc, eq, inArray } from 'drizzle-orm';
+import { localCategories } from '../purpose-view.ts';
 import { buildReceipt, type ReceiptOptions } from '../receipts/build-receipt.ts';
 import { historySubjects, subjectsByIds } from '../subjects.ts';
 import { callsOf } from './providers.ts';
@@ -68,7 +69,7 @@ export async function exportDocument(
       category: p.category,
       sensitive: p.sensitive,
       separateConsent: p.separateConsent,
-      dataCategories: p.dataCategories,
+      dataCategories: localCategories(p.dataCategories, ''),
       retentionDays: p.retentionDays,
       recipients: p.recipients,
     })),
