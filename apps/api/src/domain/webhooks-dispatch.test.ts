@@ -6,8 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../context.ts';
 import { webhookDispatchJob } from '../jobs/webhooks.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
+import { createEndpoint } from './webhooks.ts';
 import {
   backoffMs,
+  deliverDue,
+  fanOutOutbox,
   forgetWebhookSubjects,
   MAX_ATTEMPTS,
   webhookWorkDue,
@@ -215,5 +218,30 @@ describe('webhook delivery', () => {
     advanceMs(backoffMs(1) + 1_000);
     await dispatch();
     expect(receiver.at('/retained')).toHaveLength(2);
+  });
+
+  it('S4: production checks the address again at delivery: a name rebound to loopback is not contacted', async () => {
+    const port = new URL(receiver.url('/')).port;
+    const url = `https://hooks.shop.example:${port}/rebound`;
+    let answer = '93.184.215.14';
+    const asked: string[] = [];
+    const resolve = async (host: string) => {
+      asked.push(host);
+      return [{ address: answer, family: 4 }];
+    };
+    const prod: Deps = { ...deps, config: { ...deps.config, production: true } };
+    const endpoint = await createEndpoint(prod, t.propertyId, { url }, { type: 'system' }, resolve);
+    answer = '127.0.0.1'; // the name now points into Assent's own network
+    await grantAnalytics(t);
+    expect(await fanOutOutbox(prod, t.clock.now())).toBe(1);
+    expect(await deliverDue(prod, 20, resolve)).toBe(1);
+    expect(asked).toEqual(['hooks.shop.example', 'hooks.shop.example']);
+    expect(receiver.at('/rebound')).toHaveLength(0);
+    const [attempt] = await log(endpoint.id);
+    expect(attempt).toMatchObject({
+      statusCode: null,
+      errorClass: 'address_not_allowed',
+      deliveryState: 'pending',
+    });
   });
 });

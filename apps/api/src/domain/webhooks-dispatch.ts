@@ -8,6 +8,7 @@ import type { Deps } from '../context.ts';
 import { fieldAad } from '../security/keyring.ts';
 import { recordAudit } from './audit.ts';
 import { subjectsByIds } from './subjects.ts';
+import { OutboundError, postToReceiver, type Resolver, systemResolver } from './webhook-url.ts';
 import { endpointSecret, WEBHOOK_TOPICS } from './webhooks.ts';
 
 /** Attempts per message before it is given up (`failed`). */
@@ -140,19 +141,28 @@ interface AttemptResult {
   errorClass: string | null;
 }
 
-/** POSTs one signed message. Never throws: failures become an error class. */
-async function post(url: string, headers: Record<string, string>, body: string) {
+/**
+ * POSTs one signed message (production: only to public addresses, checked as the connection
+ * is made; webhook-url.ts). Never throws: failures become an error class.
+ */
+async function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  production: boolean,
+  resolve: Resolver,
+) {
   const started = performance.now();
   let result: AttemptResult;
   try {
-    const res = await fetch(url, {
-      method: 'POST',
+    const res = await postToReceiver(url, {
       headers,
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+      timeoutMs: ATTEMPT_TIMEOUT_MS,
+      production,
+      resolve,
+      readBody: false,
     });
-    await res.body?.cancel();
     const ok = res.status >= 200 && res.status < 300;
     result = {
       statusCode: res.status,
@@ -160,11 +170,10 @@ async function post(url: string, headers: Record<string, string>, body: string) 
       errorClass: ok ? null : `http_${Math.floor(res.status / 100)}xx`,
     };
   } catch (err) {
-    const name = err instanceof Error ? err.name : '';
     result = {
       statusCode: null,
       durationMs: 0,
-      errorClass: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network',
+      errorClass: err instanceof OutboundError ? err.kind : 'network',
     };
   }
   result.durationMs = Math.round(performance.now() - started);
@@ -176,9 +185,16 @@ async function post(url: string, headers: Record<string, string>, body: string) 
  * (`webhook-id`, `webhook-timestamp` in seconds, `webhook-signature: v1,<base64 HMAC-SHA256 of
  * "id.timestamp.body">`), POSTs it, and logs the attempt. A 2xx delivers it; anything else
  * schedules a retry after `backoffMs(attempt)`, or gives up after MAX_ATTEMPTS or on 410 Gone.
+ * In production a host that resolves (now) to a non-public address is not contacted: the
+ * attempt is logged as `address_not_allowed` and retried like any failure.
+ * @param resolve name resolver used when connecting (tests inject one; default the system's)
  * @returns attempts made
  */
-export async function deliverDue(deps: Deps, limit = 20): Promise<number> {
+export async function deliverDue(
+  deps: Deps,
+  limit = 20,
+  resolve: Resolver = systemResolver,
+): Promise<number> {
   const { db } = deps.database;
   const claimed = await claimDue(db, deps.clock(), limit);
   const endpointIds = [...new Set(claimed.map((c) => c.endpointId))];
@@ -216,6 +232,8 @@ export async function deliverDue(deps: Deps, limit = 20): Promise<number> {
           'webhook-signature': signature,
         },
         body,
+        deps.config.production,
+        resolve,
       );
       await recordAttempt(deps, msg, result);
     }),

@@ -1,7 +1,6 @@
 // Webhook endpoints of a property: register (the signing secret is shown once and kept
 // encrypted), list, delete, and read the delivery log. Delivery itself: webhooks-dispatch.ts.
 import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { WebhookAttemptBody, WebhookEndpointBody, WebhookTopicName } from '@assent/contract';
 import { type Db, newId, schema } from '@assent/db';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
@@ -9,6 +8,7 @@ import type { Deps } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { fieldAad, type Keyring } from '../security/keyring.ts';
 import { type AuditEntry, recordAudit } from './audit.ts';
+import { checkWebhookUrl, type Resolver, systemResolver } from './webhook-url.ts';
 
 /** Endpoints one property may have at a time. */
 export const MAX_ENDPOINTS_PER_PROPERTY = 20;
@@ -29,47 +29,6 @@ export function endpointSecret(keyring: Keyring, row: EndpointRow): Promise<stri
   return keyring.decrypt(row.secret, secretAad(row.id));
 }
 
-function isPrivateAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal')) return true;
-  if (isIP(h) === 4) {
-    const [a = 0, b = 0] = h.split('.').map(Number);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  if (isIP(h) === 6) return h === '::1' || h === '::' || /^(fc|fd|fe8|fe9|fea|feb)/.test(h);
-  return false;
-}
-
-/**
- * Checks a receiver URL. In production only https to a host that is not a loopback, private
- * or link-local address literal (no requests into Assent's own network); in development
- * plain http and localhost are allowed so a local receiver can be used.
- * @throws ApiError `webhook_url_not_allowed` (422)
- */
-export function checkWebhookUrl(raw: string, production: boolean): void {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ApiError('webhook_url_not_allowed', 'The URL is not valid.');
-  }
-  if (url.username || url.password)
-    throw new ApiError('webhook_url_not_allowed', 'The URL must not carry credentials.');
-  const https = url.protocol === 'https:';
-  if (!https && !(url.protocol === 'http:' && !production))
-    throw new ApiError('webhook_url_not_allowed', 'Use an https URL.');
-  if (production && isPrivateAddress(url.hostname))
-    throw new ApiError('webhook_url_not_allowed', 'The host is a local or private address.');
-}
-
 /** API view of an endpoint (never the secret). */
 export function endpointView(row: EndpointRow): WebhookEndpointBody {
   return {
@@ -83,7 +42,9 @@ export function endpointView(row: EndpointRow): WebhookEndpointBody {
 
 /**
  * Registers an endpoint and returns it with its secret (the only time the secret is shown).
- * Audited as `webhook.create` (a key operation).
+ * Audited as `webhook.create` (a key operation). The URL is checked by `checkWebhookUrl`
+ * (production: https to a host whose every address is public; webhook-url.ts).
+ * @param resolve name resolver for that check (tests inject one; default the system's)
  * @throws ApiError `webhook_url_not_allowed`, `webhook_limit_reached` (422)
  */
 export async function createEndpoint(
@@ -91,8 +52,9 @@ export async function createEndpoint(
   propertyId: string,
   input: { url: string; description?: string | undefined; topics?: WebhookTopicName[] | undefined },
   actor: AuditEntry['actor'],
+  resolve: Resolver = systemResolver,
 ): Promise<WebhookEndpointBody & { secret: string }> {
-  checkWebhookUrl(input.url, deps.config.production);
+  await checkWebhookUrl(input.url, deps.config.production, resolve);
   const now = deps.clock();
   const id = newId('whe', now);
   const secret = newWebhookSecret();

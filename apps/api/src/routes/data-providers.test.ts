@@ -1,7 +1,10 @@
 // Registering data providers from the product's backend (secret key only).
-import { CreatedDataProvider, DataProviderList } from '@assent/contract';
+import { CreatedDataProvider, DataProviderList, Problem } from '@assent/contract';
 import { schema } from '@assent/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.ts';
+import { depsOf } from '../domain/webhooks-test-kit.ts';
+import { loadConfig } from '../env.ts';
 import { DEMO_SECRET_KEY } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
 
@@ -53,5 +56,27 @@ describe('data providers', () => {
       body,
     });
     expect(widget.status).toBe(401);
+  });
+
+  it('S4: in production a provider URL into a private network is refused with 422 problem+json', async () => {
+    const config = { ...loadConfig({ NODE_ENV: 'test' }), production: true };
+    const prod = createApp({ ...depsOf(t), config }, () => {});
+    for (const url of [
+      'https://[::ffff:127.0.0.1]/',
+      'https://[::ffff:a9fe:a9fe]/',
+      'https://10.0.0.8/assent',
+      'http://orders.example/assent',
+    ]) {
+      const res = await prod.request('https://consent.example/v1/server/data-providers', {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ name: 'internal', url, handles: ['access'] }),
+      });
+      expect(res.status, url).toBe(422);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(Problem.parse(await res.json()).code).toBe('webhook_url_not_allowed');
+    }
+    const rows = await t.database.db.select().from(schema.dataProviders);
+    expect(rows.map((r) => r.name)).not.toContain('internal');
   });
 });

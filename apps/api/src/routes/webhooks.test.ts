@@ -8,9 +8,12 @@ import {
 import { newId, schema } from '@assent/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.ts';
 import { applyPropertyConfig } from '../domain/property-config.ts';
-import { checkWebhookUrl } from '../domain/webhooks.ts';
-import { register, serverHeaders, unregisterAll } from '../domain/webhooks-test-kit.ts';
+import { checkWebhookUrl } from '../domain/webhook-url.ts';
+import { createEndpoint } from '../domain/webhooks.ts';
+import { depsOf, register, serverHeaders, unregisterAll } from '../domain/webhooks-test-kit.ts';
+import { loadConfig } from '../env.ts';
 import { secretKeyHash } from '../middleware/secret-key.ts';
 import { DEMO_PUBLISHABLE_KEY, demoPropertyConfig } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
@@ -109,7 +112,7 @@ describe('/v1/server/webhooks (errors)', () => {
     expect((await creds.json()).code).toBe('webhook_url_not_allowed');
   });
 
-  it('in production only https to public hosts (no requests into private networks)', () => {
+  it('S4: in production only https to public hosts (no requests into private networks)', async () => {
     const bad = [
       'http://shop.example/h',
       'https://localhost/h',
@@ -119,10 +122,42 @@ describe('/v1/server/webhooks (errors)', () => {
       'https://169.254.169.254/latest',
       'https://[::1]/h',
       'https://[fd00::1]/h',
+      'https://[::ffff:127.0.0.1]/',
+      'https://[::ffff:a9fe:a9fe]/',
     ];
-    for (const url of bad) expect(() => checkWebhookUrl(url, true), url).toThrow();
-    expect(() => checkWebhookUrl('https://hooks.shop.example/assent', true)).not.toThrow();
-    expect(() => checkWebhookUrl('http://127.0.0.1:8080/h', false)).not.toThrow();
+    const noDns = async () => [{ address: '93.184.215.14', family: 4 }];
+    for (const url of bad)
+      await expect(checkWebhookUrl(url, true, noDns), url).rejects.toMatchObject({
+        code: 'webhook_url_not_allowed',
+      });
+    await expect(
+      checkWebhookUrl('https://hooks.shop.example/assent', true, noDns),
+    ).resolves.toBeUndefined();
+    await expect(checkWebhookUrl('http://127.0.0.1:8080/h', false)).resolves.toBeUndefined();
+  });
+
+  it('S4: production registration answers 422 problem+json for IPv4-mapped literals, and resolves names first', async () => {
+    const config = { ...loadConfig({ NODE_ENV: 'test' }), production: true };
+    const deps = { ...depsOf(t), config };
+    const prod = createApp(deps, () => {});
+    for (const url of ['https://[::ffff:127.0.0.1]/', 'https://[::ffff:a9fe:a9fe]/']) {
+      const res = await prod.request('https://consent.example/v1/server/webhooks', {
+        method: 'POST',
+        headers: serverHeaders(),
+        body: JSON.stringify({ url }),
+      });
+      expect(res.status, url).toBe(422);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(Problem.parse(await res.json()).code).toBe('webhook_url_not_allowed');
+    }
+    const nip = async (host: string) =>
+      host === '169.254.169.254.nip.io' ? [{ address: '169.254.169.254', family: 4 }] : [];
+    const actor = { type: 'api_key' as const, id: 'test' };
+    await expect(
+      createEndpoint(deps, t.propertyId, { url: 'https://169.254.169.254.nip.io/' }, actor, nip),
+    ).rejects.toMatchObject({ code: 'webhook_url_not_allowed' });
+    const listed = await (await call('/v1/server/webhooks', { headers: serverHeaders() })).json();
+    expect(listed).toEqual({ data: [] });
   });
 
   it('caps endpoints per property at 20 (422 webhook_limit_reached)', async () => {

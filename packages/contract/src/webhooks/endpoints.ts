@@ -58,7 +58,7 @@ export const WebhookAttempt = z
     attemptedAt: IsoTime,
     statusCode: z.number().int().nullable(),
     durationMs: z.number().int().min(0),
-    /** null on success; `timeout` | `network` | `http_3xx` | `http_4xx` | `http_5xx`. */
+    /** null on success; `timeout` | `network` | `address_not_allowed` | `http_3xx` | `http_4xx` | `http_5xx`. */
     errorClass: z.string().nullable(),
     nextAttemptAt: IsoTime.nullable(),
   })

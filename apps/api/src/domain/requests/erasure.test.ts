@@ -264,4 +264,45 @@ describe('erasure', () => {
       .where(inArray(schema.privacyRequests.id, [req?.id ?? '']));
     expect(rows[0]?.status).toBe('completed');
   });
+
+  it('S4: in production a provider whose name now resolves to a private address is not called', async () => {
+    const port = (server.address() as AddressInfo).port;
+    let answer = '93.184.215.14';
+    const resolve = async () => [{ address: answer, family: 4 }];
+    const { row } = await registerProvider(
+      t.database.db,
+      t.keyring,
+      {
+        propertyId: t.propertyId,
+        name: 'billing',
+        url: `https://billing.shop.example:${port}/assent`,
+        handles: ['access'],
+        production: true,
+      },
+      t.clock.now(),
+      undefined,
+      resolve,
+    );
+    answer = '127.0.0.1'; // rebound into Assent's own network after registration
+    const email = 'rebound@example.com';
+    await linkEmail(t, email);
+    const cookie = await signIn(t, email);
+    const [req] = CreateRequestOutput.parse(
+      await (await portal(t, cookie, '/requests', { type: 'access' })).json(),
+    ).requests;
+    const before = received.length;
+    const options = { production: true, resolve };
+    expect(await runDueCalls(t.database.db, t.keyring, t.clock.now(), 20, options)).toEqual([]);
+    expect(received).toHaveLength(before); // neither the rebound name nor the http URL was called
+    const calls = await t.database.db
+      .select()
+      .from(schema.providerCalls)
+      .where(eq(schema.providerCalls.requestId, req?.id ?? ''));
+    expect(calls.map((c) => [c.providerId === row.id, c.lastError]).sort()).toEqual([
+      [false, 'address_not_allowed'],
+      [true, 'address_not_allowed'],
+    ]);
+    for (const c of calls)
+      await markCallFailed(t.database.db, req?.id ?? '', c.providerId, 'stf_ops', t.clock.now());
+  });
 });

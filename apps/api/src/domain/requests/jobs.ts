@@ -21,7 +21,9 @@ export const requestWorkJob = defineJob({
   poll: { everyMs: 2_000, due: requestWorkDue },
   handler: async (deps) => {
     await executeDueErasures(deps);
-    await runDueCalls(deps.database.db, deps.keyring, deps.clock());
+    await runDueCalls(deps.database.db, deps.keyring, deps.clock(), 20, {
+      production: deps.config.production,
+    });
     await completeReadyRequests(deps);
   },
 });

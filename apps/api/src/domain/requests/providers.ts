@@ -8,7 +8,14 @@ import { Webhook } from 'standardwebhooks';
 import { ApiError } from '../../errors.ts';
 import { fieldAad, type Keyring } from '../../security/keyring.ts';
 import { recordAudit } from '../audit.ts';
-import { checkWebhookUrl, newWebhookSecret } from '../webhooks.ts';
+import {
+  checkWebhookUrl,
+  OutboundError,
+  postToReceiver,
+  type Resolver,
+  systemResolver,
+} from '../webhook-url.ts';
+import { newWebhookSecret } from '../webhooks.ts';
 import { addEvent, type Tx } from './requests.ts';
 
 export type ProviderRow = typeof schema.dataProviders.$inferSelect;
@@ -25,8 +32,10 @@ export const PROVIDER_TIMEOUT_MS = 10_000;
  * Registers a provider for a property. Its signing secret is stored encrypted (L1, S1/S4).
  * @param handles which request types it answers (`access`, `erasure`)
  * @param secret a `whsec_…` secret to use; default a new random one
+ * @param resolve name resolver for the URL check (tests inject one; default the system's)
  * @returns the row (secret encrypted) and the plain `secret`, shown to the product once.
- * @throws ApiError `webhook_url_not_allowed` (production: https to a public host only)
+ * @throws ApiError `webhook_url_not_allowed` (production: https to a host whose every
+ *   address is public; webhook-url.ts)
  */
 export async function registerProvider(
   db: Db,
@@ -40,8 +49,9 @@ export async function registerProvider(
   },
   now: number,
   secret = newWebhookSecret(),
+  resolve: Resolver = systemResolver,
 ): Promise<{ row: ProviderRow; secret: string }> {
-  checkWebhookUrl(args.url, args.production ?? false);
+  await checkWebhookUrl(args.url, args.production ?? false, resolve);
   const id = newId('dpr', now);
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -133,27 +143,41 @@ export function signCall(
   };
 }
 
-async function post(provider: ProviderRow, secret: string, call: ProviderCallRow, now: number) {
+/** How calls reach providers: production checks addresses as it connects (webhook-url.ts). */
+export interface CallOptions {
+  production?: boolean;
+  /** Name resolver used when connecting (tests inject one; default the system's). */
+  resolve?: Resolver;
+}
+
+/** POSTs one call. Never throws: failures become a short error (`HTTP 503`, `timeout`…). */
+async function post(
+  provider: ProviderRow,
+  secret: string,
+  call: ProviderCallRow,
+  now: number,
+  options: CallOptions,
+) {
   const body = JSON.stringify(call.payload ?? {});
   try {
-    const res = await fetch(provider.url, {
-      method: 'POST',
+    const res = await postToReceiver(provider.url, {
       headers: signCall(secret, call.id, call.attempts, body, now),
       body,
-      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-      redirect: 'error',
+      timeoutMs: PROVIDER_TIMEOUT_MS,
+      production: options.production ?? false,
+      resolve: options.resolve,
     });
-    const text = await res.text();
-    if (!res.ok) return { ok: false as const, error: `HTTP ${res.status}` };
+    if (res.status < 200 || res.status >= 300)
+      return { ok: false as const, error: `HTTP ${res.status}` };
     let result: unknown = null;
     try {
-      result = text ? JSON.parse(text) : null;
+      result = res.text ? JSON.parse(res.text) : null;
     } catch {
       return { ok: false as const, error: 'answer is not JSON' };
     }
     return { ok: true as const, result };
   } catch (e) {
-    return { ok: false as const, error: e instanceof Error ? e.name : 'network error' };
+    return { ok: false as const, error: e instanceof OutboundError ? e.kind : 'network' };
   }
 }
 
@@ -162,7 +186,9 @@ async function post(provider: ProviderRow, secret: string, call: ProviderCallRow
  * transaction (SKIP LOCKED, next attempt pushed past the timeout), so two workers never send
  * the same attempt and a crash mid-call only delays the retry; the HTTP call runs outside any
  * transaction. An answer clears the payload (the identifiers are no longer needed); a failure
- * schedules the next attempt with backoff.
+ * schedules the next attempt with backoff. Redirects are not followed (a 3xx is a failure);
+ * in production a provider whose host resolves (now) to a non-public address is not contacted
+ * (`address_not_allowed`).
  * @returns the request ids whose calls were answered
  */
 export async function runDueCalls(
@@ -170,6 +196,7 @@ export async function runDueCalls(
   keyring: Keyring,
   now: number,
   limit = 20,
+  options: CallOptions = {},
 ): Promise<string[]> {
   const answered = new Set<string>();
   for (let i = 0; i < limit; i++) {
@@ -207,7 +234,7 @@ export async function runDueCalls(
       provider.secret,
       fieldAad('data_providers', 'secret', provider.id),
     );
-    const outcome = await post(provider, secret, call, now);
+    const outcome = await post(provider, secret, call, now, options);
     await db.transaction(async (tx) => {
       if (outcome.ok) {
         const result =
