@@ -118,6 +118,25 @@ describe('portal rights', () => {
 
     // Request deletion: what goes and what stays is said first; confirm, then it runs.
     await portal.getByTestId('nav-data').click();
+    // The confirmation is a real checkbox on the line of its label, with a 24 px target
+    // (WCAG 2.2 2.5.8), not a full-width box above it.
+    const confirm = await portal.getByTestId('confirm-delete').evaluate((box) => {
+      const label = document.querySelector('label[for="confirm-delete"]');
+      const [b, l] = [box.getBoundingClientRect(), label?.getBoundingClientRect()];
+      return {
+        width: b.width,
+        height: b.height,
+        rowGap: l ? Math.abs(b.top + b.height / 2 - (l.top + l.height / 2)) : -1,
+        labelGap: l ? l.left - b.right : -1,
+      };
+    });
+    expect(confirm.width).toBeGreaterThanOrEqual(24);
+    expect(confirm.width).toBeLessThan(48);
+    expect(confirm.height).toBeGreaterThanOrEqual(24);
+    expect(confirm.rowGap).toBeGreaterThanOrEqual(0);
+    expect(confirm.rowGap).toBeLessThan(4);
+    expect(confirm.labelGap).toBeGreaterThan(0);
+    expect(confirm.labelGap).toBeLessThan(24);
     await portal.getByTestId('confirm-delete').check();
     await portal.getByTestId('request-delete').click();
     await expect

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './data-dir-lock.ts';
 import { servePglite } from './pglite-server.ts';
 import * as schema from './schema.ts';
 
@@ -40,7 +41,9 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 const MIGRATION_LOCK = 7_310_921;
 
 /**
- * Opens the database and applies migrations.
+ * Opens the database and applies migrations. An embedded data folder is held by one process
+ * at a time (`assent.lock` in the folder, released by close() or at exit).
+ * @throws DataDirInUseError when another live process holds the embedded data folder.
  * @throws when the server cannot be reached or a migration fails (nothing half-applied:
  *   each migration runs in a transaction).
  */
@@ -49,13 +52,25 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Database>
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!url) {
     const dataDir = options.dataDir ?? 'memory://';
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-    const pglite = await PGlite.create(dataDir);
-    const server = await servePglite(pglite);
+    let unlock = () => {};
+    if (!dataDir.startsWith('memory://')) {
+      mkdirSync(dataDir, { recursive: true });
+      unlock = lockDataDir(dataDir);
+    }
+    let pglite: PGlite;
+    let server: Awaited<ReturnType<typeof servePglite>>;
+    try {
+      pglite = await PGlite.create(dataDir);
+      server = await servePglite(pglite);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
     url = server.url;
     stopEmbedded = async () => {
       await server.close();
       await pglite.close();
+      unlock();
     };
   }
   const sql = postgres(url, {
@@ -64,7 +79,15 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Database>
     connection: { application_name: 'assent' },
   });
   const db = drizzle(sql, { schema });
-  if (options.migrate ?? true) await applyMigrations(url);
+  if (options.migrate ?? true) {
+    try {
+      await applyMigrations(url);
+    } catch (err) {
+      await sql.end({ timeout: 5 });
+      await stopEmbedded?.();
+      throw err;
+    }
+  }
   return {
     db,
     sql,

@@ -1,6 +1,7 @@
 // /openapi.json is a valid OpenAPI 3.1 document; /docs renders the reference without any
 // resource from outside this API (it must work offline).
 import { compileErrors, validate } from '@readme/openapi-parser';
+import { createWorkspaceStore } from '@scalar/workspace-store/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing.ts';
 import { DOCS_SCRIPT_PATH } from './docs.ts';
@@ -38,6 +39,57 @@ describe('/openapi.json', () => {
     doc.paths['/broken'] = { get: { responses: 'not-an-object' } };
     const result = await validate(doc as never);
     expect(result.valid).toBe(false);
+  });
+});
+
+/**
+ * What /docs does with the document in the browser: Scalar's workspace store loads it and
+ * checks it against Scalar's own OpenAPI schema, warning "document validation errors" with
+ * the paths it refused. @returns those paths (empty when Scalar accepts the document).
+ */
+async function scalarRefuses(doc: Record<string, unknown>): Promise<string[]> {
+  const warn = console.warn;
+  const info = console.info;
+  const refused: string[] = [];
+  console.warn = (...args: unknown[]) => {
+    for (const a of args)
+      if (Array.isArray(a)) for (const e of a) refused.push(String((e as { path: unknown }).path));
+  };
+  console.info = () => {}; // the store's timing lines
+  try {
+    await createWorkspaceStore().addDocument({ name: 'api', document: structuredClone(doc) });
+  } finally {
+    console.warn = warn;
+    console.info = info;
+  }
+  return refused;
+}
+
+describe('/openapi.json in the reference (Scalar)', () => {
+  it('loads without document validation errors (PortalPurpose, StaffAlert were refused)', async () => {
+    const doc = await (await t.app.request('/openapi.json')).json();
+    expect(await scalarRefuses(doc)).toEqual([]);
+  });
+
+  it('PortalPurpose says which fields may be null, without allOf around a $ref', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      components: { schemas: Record<string, { properties: Record<string, { type?: unknown }> }> };
+    };
+    const { properties } = doc.components.schemas.PortalPurpose ?? { properties: {} };
+    for (const field of ['agreedNotice', 'agreedNoticeFile', 'source'])
+      expect(properties[field]?.type, field).toContain('null');
+  });
+
+  it('the check can fail: the nullable-$ref rendering it replaced is refused', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const purpose = doc.components.schemas.PortalPurpose;
+    if (!purpose) throw new Error('no PortalPurpose');
+    purpose.properties.source = {
+      allOf: [{ $ref: '#/components/schemas/ConsentSource' }, { type: ['string', 'null'] }],
+    };
+    expect(await scalarRefuses(doc)).toContain('/components/schemas/PortalPurpose');
   });
 });
 

@@ -186,7 +186,7 @@ export function DataPage(props: {
             {t('data.deleteCooling', { days: cooling[0]?.days ?? 7 })}
           </p>
         )}
-        <p>
+        <p class="check">
           <input
             id="confirm-delete"
             type="checkbox"

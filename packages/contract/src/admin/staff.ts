@@ -95,7 +95,7 @@ export const StaffAlert = z
     id: z.string(),
     staffId: z.string(),
     kind: z.enum(['bulk_reads', 'off_hours_sign_in']),
-    details: z.record(z.string(), z.unknown()),
+    details: z.record(z.string(), z.unknown()).openapi({ additionalProperties: true }),
     createdAt: IsoTime,
     reviewedBy: z.string().nullable(),
     reviewedAt: IsoTime.nullable(),

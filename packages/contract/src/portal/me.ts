@@ -6,13 +6,24 @@ import { NoticeView, PurposeView } from '../consents/experience.ts';
 /** Where the exact notice text of one decision is downloaded (C7): plain text or HTML. */
 export const NoticeFileLinks = z.object({ text: z.string(), html: z.string() });
 
-export const PortalPurpose = PurposeView.extend({
-  /** The exact notice version the current decision was made under (null when unset). */
-  agreedNotice: NoticeView.nullable(),
-  /** The downloads of that notice as stored with the decision (null when unset; C7). */
-  agreedNoticeFile: NoticeFileLinks.nullable(),
-  source: ConsentSource.nullable(),
-}).openapi('PortalPurpose');
+/**
+ * One purpose as the portal shows it: the widget's purpose view plus what the current decision
+ * was made under. Written as one flat object, and its nullable fields as unnamed copies
+ * (`type: [..., "null"]`), not as `.extend()` and `Named.nullable()`: those render as `allOf`
+ * with a `$ref`, which forbids the `null` the API returns (a `$ref` to a non-null schema) and
+ * which /docs (Scalar) reports as document validation errors.
+ */
+export const PortalPurpose = z
+  .object({
+    ...PurposeView.shape,
+    /** The exact notice version the current decision was made under (null when unset). */
+    agreedNotice: z.object(NoticeView.shape).nullable(),
+    /** The downloads of that notice as stored with the decision (null when unset; C7). */
+    agreedNoticeFile: NoticeFileLinks.nullable(),
+    /** How the current decision was collected (null when unset). */
+    source: z.enum(ConsentSource.options).nullable(),
+  })
+  .openapi('PortalPurpose');
 
 /** A restriction of processing in force (GDPR 18; PIPL 44): only necessary purposes run. */
 export const PortalRestriction = z
