@@ -1,6 +1,7 @@
 // Rate limits of the public endpoints, shared by every API process: the counters live in
 // Postgres (table `rate_limits`, UNLOGGED); large limits are counted in process far below
 // the limit and flushed every 100 ms (rate-limit-store.ts `RateLimiter`).
+
 import { createHash } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
@@ -8,6 +9,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
 import { truncateIp } from '../domain/consents.ts';
 import { ApiError } from '../errors.ts';
+import { widgetDevice } from './property.ts';
 import { rateLimiterFor, sweepRateLimits } from './rate-limit-store.ts';
 
 /** One request in this many also deletes counters idle for two windows (keeps the table small). */
@@ -93,7 +95,7 @@ export function widgetRateLimit() {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') {
       return { name: 'read', limit: limits.reads, parts: [property.id, network] };
     }
-    const device = c.req.header('x-assent-device') ?? '';
+    const device = widgetDevice(c) ?? '';
     return { name: 'write', limit: limits.writes, parts: [property.id, network, device] };
   });
 }

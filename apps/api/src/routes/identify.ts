@@ -1,8 +1,10 @@
 // POST /v1/identify: link this device to the product's user, vouched for by a token its backend signed.
+
 import { IdentifyInput, IdentifyOutput } from '@assent/contract';
 import { createRoute } from '@hono/zod-openapi';
 import { identifyDevice, verifyIdentityToken } from '../domain/identity.ts';
 import { deviceKey } from '../domain/subjects.ts';
+import { widgetDevice } from '../middleware/property.ts';
 import { errorResponses, router } from '../openapi.ts';
 
 const route = createRoute({
@@ -21,7 +23,7 @@ const route = createRoute({
 export const identifyRoutes = router().openapi(route, async (c) => {
   const { database, clock } = c.get('deps');
   const property = c.get('property');
-  const key = deviceKey(c.req.header('x-assent-device'));
+  const key = deviceKey(widgetDevice(c));
   const claims = await verifyIdentityToken(property, c.req.valid('json').token, clock());
   const result = await identifyDevice(database.db, property.id, key, claims);
   return c.json(result, 200);

@@ -1,5 +1,6 @@
 // GET /v1/receipts/{eventId}: the signed receipt of one of this device's decisions (P3, P4);
 // GET /v1/notices/{noticeId}: an exact notice version (C7); GET /.well-known/jwks.json.
+
 import { Jwks, NoticeParams, NoticeVersion, ReceiptParams, SignedReceipt } from '@assent/contract';
 import { schema } from '@assent/db';
 import { createRoute } from '@hono/zod-openapi';
@@ -8,6 +9,7 @@ import { buildReceipt } from '../domain/receipts/build-receipt.ts';
 import { activeSigningKey, receiptJwks } from '../domain/receipts/signing-keys.ts';
 import { deviceKey, historySubjects, subjectOfDevice } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
+import { widgetDevice } from '../middleware/property.ts';
 import { errorResponses, router } from '../openapi.ts';
 
 const receiptRoute = createRoute({
@@ -41,11 +43,7 @@ export const receiptRoutes = router()
     const { database, config, clock } = c.get('deps');
     const property = c.get('property');
     const { eventId } = c.req.valid('param');
-    const subjectId = await subjectOfDevice(
-      database.db,
-      property.id,
-      deviceKey(c.req.header('x-assent-device')),
-    );
+    const subjectId = await subjectOfDevice(database.db, property.id, deviceKey(widgetDevice(c)));
     const notFound = new ApiError('not_found', 'No such decision for this device.');
     if (!subjectId) throw notFound;
     const [event] = await database.db

@@ -2,8 +2,9 @@
 // no preflight), and the device cookie the API sets itself (ASSENT_DEVICE_COOKIE; the widget's
 // `serverCookie: true`). Real app, real database.
 import { Experience, Problem } from '@assent/contract';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PUBLISHABLE_KEY } from '../seed/demo-property.ts';
+import { DEMO_IDENTITY_SECRET, DEMO_PUBLISHABLE_KEY } from '../seed/demo-property.ts';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../testing.ts';
 
 let plain: TestApp;
@@ -145,6 +146,43 @@ describe('server-set device cookie (ASSENT_DEVICE_COOKIE=true)', () => {
     const write = await grantAnalytics(cookie, wiped, { cookie: `assent_device=${device}` });
     const body = (await write.json()) as { consents: Record<string, { status: string }> };
     expect(body.consents.analytics?.status).toBe('granted');
+  });
+
+  it('identify and the receipt read the device from the cookie too, not only from the header', async () => {
+    const device = cookie.newDevice();
+    const write = await grantAnalytics(cookie, device);
+    const eventId = ((await write.json()) as { events: { id: string }[] }).events[0]?.id;
+    const wiped = cookie.newDevice();
+    const withCookie = { origin: TEST_ORIGIN, cookie: `assent_device=${device}` };
+    // The receipt of the cookie's device, asked for with another id in the header.
+    const receipt = await cookie.app.request(`/v1/receipts/${eventId}`, {
+      headers: { ...cookie.widgetHeaders(wiped), ...withCookie },
+    });
+    expect(receipt.status).toBe(200);
+    // identify links the cookie's device (its grant follows the user to a second device).
+    const now = Math.floor(cookie.clock.now() / 1000);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('user_cookie_1')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
+    const linked = await cookie.app.request('/v1/identify', {
+      method: 'POST',
+      headers: { ...cookie.widgetHeaders(wiped), ...withCookie },
+      body: JSON.stringify({ token }),
+    });
+    expect(linked.status).toBe(200);
+    const second = cookie.newDevice();
+    await cookie.app.request('/v1/identify', {
+      method: 'POST',
+      headers: cookie.widgetHeaders(second),
+      body: JSON.stringify({ token }),
+    });
+    const exp = Experience.parse(
+      await (await cookie.app.request(query(second), { headers: { origin: TEST_ORIGIN } })).json(),
+    );
+    expect(exp.purposes.find((p) => p.key === 'analytics')?.state.status).toBe('granted');
   });
 
   it('a preflight allows credentials; a refused origin gets neither cookie nor credentials', async () => {
