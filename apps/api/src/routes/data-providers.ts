@@ -3,9 +3,9 @@
 // the property's secret key (routes/server/index.ts).
 import { CreateDataProviderInput, CreatedDataProvider, DataProviderList } from '@assent/contract';
 import { schema } from '@assent/db';
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
-import { registerProvider } from '../domain/requests/providers.ts';
+import { disableProvider, registerProvider } from '../domain/requests/providers.ts';
 import { errorResponses, router } from '../openapi.ts';
 
 const security = [{ secretKey: [] }];
@@ -40,6 +40,27 @@ const list = createRoute({
       content: { 'application/json': { schema: DataProviderList } },
     },
     ...errorResponses('unauthorized'),
+  },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/data-providers/{id}',
+  summary: 'Remove a data provider',
+  description:
+    'Assent stops calling it for new requests; its pending calls are marked failed so the requests waiting on it can complete (each gets a `provider_failed` step in its timeline). The registration and its call history stay as evidence. Audited.',
+  security,
+  request: { params: z.object({ id: z.string().min(1).max(64) }) },
+  responses: {
+    200: {
+      description: 'Removed',
+      content: {
+        'application/json': {
+          schema: z.object({ id: z.string(), releasedCalls: z.number().int() }),
+        },
+      },
+    },
+    ...errorResponses('unauthorized', 'not_found'),
   },
 });
 
@@ -82,4 +103,10 @@ export const dataProviderRoutes = router()
         ),
       );
     return c.json({ providers: rows.map(view) }, 200);
+  })
+  .openapi(remove, async (c) => {
+    const { database, clock } = c.get('deps');
+    const { id } = c.req.valid('param');
+    const releasedCalls = await disableProvider(database.db, c.get('property').id, id, clock());
+    return c.json({ id, releasedCalls }, 200);
   });

@@ -3,7 +3,7 @@
 // retries with exponential backoff, and records every answer; a request completes only when
 // each provider answered or an operator marked its call failed.
 import { type Db, newId, schema } from '@assent/db';
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { ApiError } from '../../errors.ts';
 import { fieldAad, type Keyring } from '../../security/keyring.ts';
@@ -322,6 +322,69 @@ export async function markCallFailed(
       },
       now,
     );
+  });
+}
+
+/**
+ * Removes a provider from future requests (sets `disabled_at`; the row and its call history stay
+ * as evidence) and marks each of its pending calls failed, so the requests waiting on it can
+ * complete (the product removing a system is the operator's decision the engine waits for).
+ * Audited as `provider.disable`, with one `provider_failed` step per request it was holding.
+ * @returns how many pending calls were released
+ * @throws ApiError `not_found` when the property has no active provider with that id.
+ */
+export async function disableProvider(
+  db: Db,
+  propertyId: string,
+  providerId: string,
+  now: number,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(schema.dataProviders)
+      .set({ disabledAt: new Date(now) })
+      .where(
+        and(
+          eq(schema.dataProviders.id, providerId),
+          eq(schema.dataProviders.propertyId, propertyId),
+          isNull(schema.dataProviders.disabledAt),
+        ),
+      )
+      .returning({ id: schema.dataProviders.id });
+    if (!row) throw new ApiError('not_found', 'No active data provider with this id.');
+    const released = await tx
+      .update(schema.providerCalls)
+      .set({ status: 'failed', payload: null })
+      .where(
+        and(
+          eq(schema.providerCalls.providerId, providerId),
+          eq(schema.providerCalls.status, 'pending'),
+        ),
+      )
+      .returning({
+        requestId: schema.providerCalls.requestId,
+        subjectId: schema.providerCalls.subjectId,
+      });
+    for (const call of released) {
+      await addEvent(
+        tx,
+        { id: call.requestId, subjectId: call.subjectId },
+        'provider_failed',
+        null,
+        now,
+      );
+    }
+    await recordAudit(
+      tx,
+      {
+        actor: { type: 'system' },
+        action: 'provider.disable',
+        target: providerId,
+        details: { releasedCalls: released.length },
+      },
+      now,
+    );
+    return released.length;
   });
 }
 
