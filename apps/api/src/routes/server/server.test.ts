@@ -141,6 +141,30 @@ describe('POST /v1/server/may', () => {
     });
   });
 
+  it('C14: personalisation and direct marketing can be refused with the service intact, and an objection to marketing is not overridden by an older grant', async () => {
+    const device = t.newDevice();
+    const user = `user_${t.newDevice()}`;
+    await decide(device, 'personalized_ads', 'denied');
+    await decide(device, 'marketing_email', 'denied');
+    await identify(device, user);
+    // The non-personalised service stays: necessary processing is allowed, the rest is not.
+    expect(await may({ externalId: user, purpose: 'essential' })).toMatchObject({ allowed: true });
+    for (const purpose of ['personalized_ads', 'marketing_email'])
+      expect(await may({ externalId: user, purpose })).toMatchObject({
+        allowed: false,
+        status: 'denied',
+      });
+    // A grant collected elsewhere before the objection (e.g. a CRM export) cannot revive it.
+    const imported = await post('/import', {
+      records: [record({ externalId: user, purpose: 'marketing_email', decision: 'granted' })],
+    });
+    expect(imported.status).toBe(200);
+    expect(await may({ externalId: user, purpose: 'marketing_email' })).toMatchObject({
+      allowed: false,
+      status: 'denied',
+    });
+  });
+
   it('S3: an expired grant is not allowed', async () => {
     const device = t.newDevice();
     await decide(device, 'analytics', 'granted');
