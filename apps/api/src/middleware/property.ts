@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../context.ts';
 import {
   configVersionOf,
@@ -100,6 +101,8 @@ export function propertyAuth() {
         Vary: 'Origin',
       });
     }
+    // No route here (only middleware matched): answer 404, not a key error.
+    if (!matchedRoutes(c).some((r) => r.method !== 'ALL')) return next();
     const key = c.req.header('x-assent-key') ?? c.req.query('key');
     if (!key)
       throw new ApiError('unauthorized', 'Send the publishable key in X-Assent-Key or ?key=.');

@@ -176,6 +176,10 @@ describe('errors', () => {
     });
     expect(res.status).toBe(404);
     expect(Problem.parse(await res.json()).code).toBe('not_found');
+    // Without any key too: an unknown route is 404, not 401.
+    const bare = await t.app.request('/v1/nope');
+    expect(bare.status).toBe(404);
+    expect(Problem.parse(await bare.json()).code).toBe('not_found');
   });
 
   it('serves an OpenAPI 3.1 document that lists every public and portal route', async () => {
