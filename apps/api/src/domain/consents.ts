@@ -10,7 +10,7 @@ import {
   type LastDecision,
   termEnd,
 } from '@assent/policy';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { LoadedPurpose, NoticeRow, PropertyRow } from './properties.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -79,22 +79,12 @@ export type StoredDecision = LastDecision & { noticeId: string };
 
 /**
  * Appends one event per decision, moves the state projection forward (an older, late-arriving
- * decision never overwrites a newer one) and writes one `consent.changed` outbox row.
- * Call inside a transaction. `collectedAt` is when the person decided.
+ * decision never overwrites a newer one) and writes one `consent.changed` outbox row: three
+ * statements sent together, one round trip. Call inside a transaction. `collectedAt` is when
+ * the person decided. (The widget's batch write does the same in one statement:
+ * consent-batch.ts `recordBatch`.)
  */
 export async function appendDecisions(tx: Tx, args: AppendArgs): Promise<RecordedDecision[]> {
-  return (await appendDecisionsWithStates(tx, args)).events;
-}
-
-/**
- * `appendDecisions`, also returning the projection rows it moved (purpose id → state); a
- * purpose whose stored state is newer than this decision is absent. Three statements (events,
- * one multi-row state upsert, outbox) sent together: one round trip. Call inside a transaction.
- */
-export async function appendDecisionsWithStates(
-  tx: Tx,
-  args: AppendArgs,
-): Promise<{ events: RecordedDecision[]; states: Map<string, StoredDecision> }> {
   const batchId = newId('bat');
   const at = args.collectedAt.getTime();
   const rows = args.decisions.map((d) => {
@@ -122,7 +112,7 @@ export async function appendDecisionsWithStates(
       purposeKey: d.purpose.row.key,
     };
   });
-  if (rows.length === 0) return { events: [], states: new Map() };
+  if (rows.length === 0) return [];
   // One state row per purpose: with the same decision time the later decision in the batch wins.
   const latest = new Map(rows.map((r) => [r.purposeId, r]));
   const stateRows = [...latest.values()].map((r) => ({
@@ -141,7 +131,7 @@ export async function appendDecisionsWithStates(
   const excluded = (column: string) => sql.raw(`excluded.${column}`);
   // Sent without awaiting each other: postgres.js pipelines them on the transaction's
   // connection, in this order (the statements still run one after another).
-  const [, moved] = await Promise.all([
+  await Promise.all([
     tx
       .insert(schema.consentEvents)
       .values(rows.map(({ noticeVersion: _v, purposeKey: _k, ...event }) => event)),
@@ -162,8 +152,7 @@ export async function appendDecisionsWithStates(
           expiresAt: excluded('expires_at'),
         },
         setWhere: sql`${schema.consentStates.decidedAt} <= excluded.decided_at`,
-      })
-      .returning(),
+      }),
     tx.insert(schema.outbox).values({
       id: newId('obx'),
       propertyId: args.property.id,
@@ -181,18 +170,13 @@ export async function appendDecisionsWithStates(
       },
     }),
   ]);
-  const states = new Map<string, StoredDecision>();
-  for (const r of moved) states.set(r.purposeId, storedDecision(r));
-  return {
-    events: rows.map((r) => ({
-      id: r.id,
-      purpose: r.purposeKey,
-      decision: r.decision,
-      collectedAt: r.collectedAt,
-      expiresAt: r.expiresAt,
-    })),
-    states,
-  };
+  return rows.map((r) => ({
+    id: r.id,
+    purpose: r.purposeKey,
+    decision: r.decision,
+    collectedAt: r.collectedAt,
+    expiresAt: r.expiresAt,
+  }));
 }
 
 function storedDecision(r: typeof schema.consentStates.$inferSelect): StoredDecision {
@@ -205,25 +189,6 @@ function storedDecision(r: typeof schema.consentStates.$inferSelect): StoredDeci
     gpc: r.gpc,
     noticeId: r.noticeId,
   };
-}
-
-/**
- * A device's subject and that subject's projection (purpose id → state) in one query;
- * `subjectId` is null (and the map empty) for a device never seen.
- */
-export async function deviceState(
-  db: Conn,
-  propertyId: string,
-  key: string,
-): Promise<{ subjectId: string | null; last: Map<string, StoredDecision> }> {
-  const rows = await db
-    .select({ subjectId: schema.devices.subjectId, state: schema.consentStates })
-    .from(schema.devices)
-    .leftJoin(schema.consentStates, eq(schema.consentStates.subjectId, schema.devices.subjectId))
-    .where(and(eq(schema.devices.id, key), eq(schema.devices.propertyId, propertyId)));
-  const last = new Map<string, StoredDecision>();
-  for (const r of rows) if (r.state) last.set(r.state.purposeId, storedDecision(r.state));
-  return { subjectId: rows[0]?.subjectId ?? null, last };
 }
 
 /** The latest decision per purpose id of a subject, from the projection. */

@@ -39,9 +39,29 @@ export async function hitRateLimit(
   const { key, limit, windowMs, now } = hit;
   const windowStart = now - (now % windowMs);
   const n = pending + 1;
-  const [row] = await sql<{ hits: number; prev_hits: number }[]>`
+  const [row] = await upsertHits(sql, [{ key, windowStart, n }], windowMs);
+  const hits = row?.hits ?? n;
+  const prev = row?.prev_hits ?? 0;
+  return { ...decide(hits, prev, limit, windowMs, now - windowStart), hits, prev };
+}
+
+/**
+ * Adds `n` hits per key to its counter in one statement (the sliding window's two fixed
+ * windows: a new window moves the current count to `prev_hits`), returning the counts now. A
+ * counter already in a later window (another process's clock ahead) is left alone and not
+ * returned.
+ */
+async function upsertHits(
+  sql: Sql,
+  items: { key: string; windowStart: number; n: number }[],
+  windowMs: number,
+) {
+  return sql<{ key: string; window_start: string; hits: number; prev_hits: number }[]>`
     insert into rate_limits as r (key, window_start, hits, prev_hits)
-    values (${key}, ${windowStart}, ${n}, 0)
+    select k, w, n, 0
+    from unnest(${sql.array(items.map((i) => i.key))}::text[],
+                ${sql.array(items.map((i) => i.windowStart))}::bigint[],
+                ${sql.array(items.map((i) => i.n))}::int[]) as u(k, w, n)
     on conflict (key) do update set
       prev_hits = case
         when r.window_start = excluded.window_start then r.prev_hits
@@ -50,10 +70,8 @@ export async function hitRateLimit(
       hits = case when r.window_start = excluded.window_start then r.hits + excluded.hits
         else excluded.hits end,
       window_start = excluded.window_start
-    returning hits, prev_hits`;
-  const hits = row?.hits ?? n;
-  const prev = row?.prev_hits ?? 0;
-  return { ...decide(hits, prev, limit, windowMs, now - windowStart), hits, prev };
+    where r.window_start <= excluded.window_start
+    returning key, window_start::text, hits, prev_hits`;
 }
 
 /** The verdict for a window's `hits` and the previous window's `prev` at `elapsed` ms into it. */
@@ -137,10 +155,10 @@ export class RateLimiter {
     if (t) t.pending = 0;
     const verdict = await hitRateLimit(this.#sql, h, pending);
     if (limit >= LOCAL_MIN_LIMIT) {
-      const now2 = this.#tracked.get(key);
-      if (now2 && now2.windowStart === windowStart) {
-        now2.hits = verdict.hits;
-        now2.prev = verdict.prev;
+      const tracked = this.#tracked.get(key);
+      if (tracked && tracked.windowStart === windowStart) {
+        tracked.hits = verdict.hits;
+        tracked.prev = verdict.prev;
       }
     }
     return verdict;
@@ -171,24 +189,11 @@ export class RateLimiter {
     }
     const sql = this.#sql;
     for (const [windowMs, batch] of groups) {
-      const rows = await sql<
-        { key: string; window_start: string; hits: number; prev_hits: number }[]
-      >`
-        insert into rate_limits as r (key, window_start, hits, prev_hits)
-        select k, w, n, 0
-        from unnest(${sql.array(batch.map((b) => b.key))}::text[],
-                    ${sql.array(batch.map((b) => b.t.windowStart))}::bigint[],
-                    ${sql.array(batch.map((b) => b.n))}::int[]) as u(k, w, n)
-        on conflict (key) do update set
-          prev_hits = case
-            when r.window_start = excluded.window_start then r.prev_hits
-            when r.window_start = excluded.window_start - ${windowMs} then r.hits
-            else 0 end,
-          hits = case when r.window_start = excluded.window_start then r.hits + excluded.hits
-            else excluded.hits end,
-          window_start = excluded.window_start
-        where r.window_start <= excluded.window_start
-        returning key, window_start::text, hits, prev_hits`;
+      const rows = await upsertHits(
+        sql,
+        batch.map((b) => ({ key: b.key, windowStart: b.t.windowStart, n: b.n })),
+        windowMs,
+      );
       for (const row of rows) {
         const t = this.#tracked.get(row.key);
         if (t && t.windowStart === Number(row.window_start)) {
