@@ -10,7 +10,8 @@ import { currentKeyring } from '../security/keyring-scope.ts';
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Conn = Db | Tx;
 
-const DEVICE_ID = /^[A-Za-z0-9_-]{22,128}$/;
+/** The widget's random device id: 22–128 base64url/hex characters. */
+export const DEVICE_ID = /^[A-Za-z0-9_-]{22,128}$/;
 
 /**
  * The stored key of a device: SHA-256 (hex) of the random id the widget keeps, so a leaked

@@ -12,6 +12,7 @@ import {
   propertyByKeyCached,
   propertyByKeyVersioned,
 } from '../domain/properties.ts';
+import { DEVICE_ID } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 
 /**
@@ -53,7 +54,6 @@ const ALLOWED_HEADERS = 'Content-Type, X-Assent-Key, X-Assent-Device, Idempotenc
 export const DEVICE_COOKIE = 'assent_device';
 /** 400 days, the longest cookie lifetime browsers keep (RFC 6265bis). */
 export const DEVICE_COOKIE_MAX_AGE_S = 400 * 24 * 60 * 60;
-const DEVICE_ID = /^[A-Za-z0-9_-]{22,128}$/;
 
 /**
  * The widget's device id for this request: the `assent_device` cookie when the API sets it

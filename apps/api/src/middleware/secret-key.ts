@@ -11,15 +11,22 @@ export function secretKeyHash(key: string): string {
 }
 
 /**
+ * The token of an `Authorization: Bearer <token>` header, '' when absent or another scheme.
+ * The scheme name is case-insensitive (RFC 9110 §11.1).
+ */
+export function bearerToken(header: string | undefined): string {
+  const m = /^bearer\s+(.+)$/i.exec(header ?? '');
+  return m?.[1]?.trim() ?? '';
+}
+
+/**
  * Requires `Authorization: Bearer sk_…` naming a live (not revoked) secret key and exposes
  * its property as `c.get('property')`. Secret keys never belong in browser code.
  * @throws ApiError `unauthorized` (401) for a missing, unknown or revoked key.
  */
 export function secretKeyAuth() {
   return createMiddleware<AppEnv>(async function secretKeyAuth(c, next) {
-    const header = c.req.header('authorization') ?? '';
-    // The scheme name is case-insensitive (RFC 9110 §11.1).
-    const key = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : '';
+    const key = bearerToken(c.req.header('authorization'));
     if (!key.startsWith('sk_'))
       throw new ApiError('unauthorized', 'Send Authorization: Bearer <secret key>.');
     // One prepared query: the key's property with its configuration version.

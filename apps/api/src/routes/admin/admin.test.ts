@@ -1,44 +1,26 @@
 // The staff admin API: MFA sign-in, field masking, unmask with reason, temporary grants,
 // behaviour alerts with second-person review (REQUIREMENTS S5, S6, S7).
 
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Problem, StaffSubject } from '@assent/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifyDevice } from '../../domain/identity.ts';
-import { createStaffMember } from '../../domain/staff.ts';
 import { expireGrants } from '../../domain/staff-grants.ts';
 import { deviceKey } from '../../domain/subjects.ts';
 import { totpCode } from '../../security/totp.ts';
 import { createTestApp, type TestApp } from '../../testing.ts';
+import { addStaffMember, STAFF_PASSWORD, type TestStaffMember } from './admin-test-kit.ts';
 
 const HOUR = 3_600_000;
 let t: TestApp;
 let hook: Server;
 const received: { type: string; alert: { kind: string; staffId: string } }[] = [];
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = STAFF_PASSWORD;
 
-interface Member {
-  id: string;
-  email: string;
-  secret: string;
-  recoveryCodes: string[];
-}
+type Member = TestStaffMember;
 const members: Record<string, Member> = {};
-
-async function addMember(role: string): Promise<Member> {
-  const email = `${role}-${randomBytes(3).toString('hex')}@assent.example`;
-  const out = await createStaffMember(
-    t.database.db,
-    t.keyring,
-    { email, name: role, role, password: PASSWORD },
-    { type: 'system', id: 'test' },
-    t.clock.now(),
-  );
-  const secret = new URL(out.totpUri).searchParams.get('secret') ?? '';
-  return { id: out.id, email, secret, recoveryCodes: out.recoveryCodes };
-}
+const addMember = (role: string) => addStaffMember(t, role);
 
 const tick = () => t.clock.advanceDays(1 / 24 / 60); // one minute: a fresh TOTP step
 

@@ -8,14 +8,13 @@ import { truncateIp } from '../../domain/consents.ts';
 import { type StaffPrincipal, staffSession } from '../../domain/staff.ts';
 import type { Permission } from '../../domain/staff-roles.ts';
 import { ApiError } from '../../errors.ts';
+import { bearerToken } from '../../middleware/secret-key.ts';
 
 export type AdminEnv = AppEnv & { Variables: AppEnv['Variables'] & { staff: StaffPrincipal } };
 
 /** Requires a live staff session (401 `unauthorized`) and exposes it as `c.get('staff')`. */
 export const staffAuth = createMiddleware<AdminEnv>(async function staffAuth(c, next) {
-  const header = c.req.header('authorization') ?? '';
-  // The scheme name is case-insensitive (RFC 9110 §11.1).
-  const token = /^bearer\s+/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : '';
+  const token = bearerToken(c.req.header('authorization'));
   const { database, clock } = c.get('deps');
   const who = token.startsWith('ast_') ? await staffSession(database.db, token, clock()) : null;
   if (!who)

@@ -1,8 +1,3 @@
-// Staff routes for privacy requests through the real app: list and filter, read one with its
-// timeline (every read audited, S7), move forward, reject with a reason the customer sees with
-// the complaint route (R6), lift a restriction (GDPR 18(3)), and legal holds for the legal
-// role only (R4). Permissions per route (S5).
-import { randomBytes } from 'node:crypto';
 import {
   CreateRequestOutput,
   LegalHoldEvidence,
@@ -18,13 +13,13 @@ import { schema } from '@assent/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeReadyRequests, executeDueErasures } from '../../domain/requests/progress.ts';
-import { createStaffMember } from '../../domain/staff.ts';
 import { totpCode } from '../../security/totp.ts';
 import { DEMO_SECRET_KEY } from '../../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../../testing.ts';
 import { jobDeps, linkEmail, portal, signIn } from '../portal-test-kit.ts';
+import { addStaffMember, STAFF_PASSWORD } from './admin-test-kit.ts';
 
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = STAFF_PASSWORD;
 const ENV = { ASSENT_ERASURE_COOLING_OFF_DAYS: '0' };
 let t: TestApp;
 const tokens: Record<string, string> = {};
@@ -32,16 +27,8 @@ const ids: Record<string, string> = {};
 
 /** Creates a member of `role` and signs them in with password + TOTP; @returns the Bearer token. */
 async function staffToken(role: string): Promise<string> {
-  const email = `${role}-${randomBytes(3).toString('hex')}@assent.example`;
-  const out = await createStaffMember(
-    t.database.db,
-    t.keyring,
-    { email, name: role, role, password: PASSWORD },
-    { type: 'system', id: 'test' },
-    t.clock.now(),
-  );
-  ids[role] = out.id;
-  const secret = new URL(out.totpUri).searchParams.get('secret') ?? '';
+  const { id, email, secret } = await addStaffMember(t, role);
+  ids[role] = id;
   const res = await t.app.request('/admin/api/sign-in', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -3,22 +3,18 @@
 // by the admin role only, every change audited.
 import { Problem, StaffCreated, StaffList, StaffMember } from '@assent/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffMember } from '../../domain/staff.ts';
 import { grantPermission } from '../../domain/staff-grants.ts';
 import { totpCode } from '../../security/totp.ts';
 import { createTestApp, type TestApp } from '../../testing.ts';
+import { addStaffMember, STAFF_PASSWORD, type TestStaffMember } from './admin-test-kit.ts';
 
-const PASSWORD = 'correct horse battery staple';
+const PASSWORD = STAFF_PASSWORD;
 const NETWORK_LIMIT = 4;
 let t: TestApp;
 let admin: Member;
 let officer: Member;
 
-interface Member {
-  id: string;
-  email: string;
-  secret: string;
-}
+type Member = TestStaffMember;
 
 beforeAll(async () => {
   t = await createTestApp({
@@ -31,18 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.dispose());
 
-let counter = 0;
-async function addMember(role: string): Promise<Member> {
-  const email = `${role}-${++counter}@assent.example`;
-  const out = await createStaffMember(
-    t.database.db,
-    t.keyring,
-    { email, name: role, role, password: PASSWORD },
-    { type: 'system', id: 'test' },
-    t.clock.now(),
-  );
-  return { id: out.id, email, secret: new URL(out.totpUri).searchParams.get('secret') ?? '' };
-}
+const addMember = (role: string) => addStaffMember(t, role);
 
 const minute = () => t.clock.advanceDays(1 / 1440); // a fresh TOTP step
 
@@ -173,6 +158,7 @@ describe('staff accounts over the admin API', () => {
       id: created.id,
       email: created.email,
       secret: new URL(created.totpUri).searchParams.get('secret') ?? '',
+      recoveryCodes: created.recoveryCodes,
     };
     // The generated password and the enrolled authenticator sign the new member in.
     const hireToken = await tokenOf(hire, created.password ?? '');

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { StaffCreated, StaffCreateInput, StaffList, StaffMember } from '@assent/contract';
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createStaffMember } from '../../domain/staff.ts';
 import { listStaff, type StaffListing, setStaffDisabled } from '../../domain/staff-accounts.ts';
 import type { Role } from '../../domain/staff-roles.ts';
@@ -113,29 +114,15 @@ staffAccountRoutes
       201,
     );
   })
-  .openapi(disable, async (c) => {
-    const who = needAdmin(c);
-    const { database, clock } = c.get('deps');
-    const actor = { type: 'staff' as const, id: who.member.id };
-    const after = await setStaffDisabled(
-      database.db,
-      actor,
-      c.req.valid('param').id,
-      true,
-      clock(),
-    );
-    return c.json(view(after), 200);
-  })
-  .openapi(enable, async (c) => {
-    const who = needAdmin(c);
-    const { database, clock } = c.get('deps');
-    const actor = { type: 'staff' as const, id: who.member.id };
-    const after = await setStaffDisabled(
-      database.db,
-      actor,
-      c.req.valid('param').id,
-      false,
-      clock(),
-    );
-    return c.json(view(after), 200);
-  });
+  .openapi(disable, (c) => setDisabled(c, true))
+  .openapi(enable, (c) => setDisabled(c, false));
+
+/** Disables or re-enables the member named in the path, as the signed-in admin (audited). */
+async function setDisabled(c: Context<AdminEnv>, disabled: boolean) {
+  const who = needAdmin(c);
+  const { database, clock } = c.get('deps');
+  const actor = { type: 'staff' as const, id: who.member.id };
+  const id = c.req.param('id') ?? '';
+  const after = await setStaffDisabled(database.db, actor, id, disabled, clock());
+  return c.json(view(after), 200);
+}
