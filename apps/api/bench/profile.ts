@@ -4,7 +4,7 @@
 // busy machine) and the transactions each one costs (pg_stat_database counts).
 
 import { createTestApp } from '../src/testing.ts';
-import { BANNER_PURPOSES } from './shared.ts';
+import { acceptAllBody } from './shared.ts';
 
 const N = Number(process.env.PROFILE_REQUESTS ?? 400);
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -14,20 +14,7 @@ try {
   const exp = (await (
     await t.app.request('/v1/experience?locale=en', { headers: t.widgetHeaders(device(0)) })
   ).json()) as { purposes: { key: string; notice: { id: string; hash: string } }[] };
-  const decisions = exp.purposes
-    .filter((p) => BANNER_PURPOSES.includes(p.key))
-    .map((p) => ({
-      purpose: p.key,
-      decision: 'granted',
-      noticeId: p.notice.id,
-      noticeHash: p.notice.hash,
-    }));
-  const body = JSON.stringify({
-    decisions,
-    source: 'banner',
-    surface: 'banner_accept_all',
-    locale: 'en',
-  });
+  const body = acceptAllBody(exp);
   const counters = async () => {
     const [row] = await t.database.sql<{ n: string }[]>`
       select (xact_commit + xact_rollback)::text as n from pg_stat_database where datname = current_database()`;

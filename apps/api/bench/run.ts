@@ -9,7 +9,13 @@ import { createDb } from '@assent/db';
 import { DEMO_PUBLISHABLE_KEY, DEMO_SECRET_KEY } from '../src/seed/demo-property.ts';
 import { bulkLoad } from './bulk.ts';
 import { type Figure, load, loop, table } from './load.ts';
-import { assertLoopback, BANNER_PURPOSES, BENCH_ORIGIN, benchDevice } from './shared.ts';
+import {
+  acceptAllBody,
+  assertLoopback,
+  BANNER_PURPOSES,
+  BENCH_ORIGIN,
+  benchDevice,
+} from './shared.ts';
 
 const BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -103,20 +109,7 @@ async function scenarios(
     (r) =>
       r.json() as Promise<{ purposes: { key: string; notice: { id: string; hash: string } }[] }>,
   );
-  const decisions = exp.purposes
-    .filter((p) => BANNER_PURPOSES.includes(p.key))
-    .map((p) => ({
-      purpose: p.key,
-      decision: 'granted',
-      noticeId: p.notice.id,
-      noticeHash: p.notice.hash,
-    }));
-  const body = JSON.stringify({
-    decisions,
-    source: 'banner',
-    surface: 'banner_accept_all',
-    locale: 'en',
-  });
+  const body = acceptAllBody(exp);
   const [property] = await db.sql<{ id: string }[]>`
     select id from properties where publishable_key = ${DEMO_PUBLISHABLE_KEY}`;
   if (!property) throw new Error('demo property missing');
@@ -141,7 +134,10 @@ async function scenarios(
           },
         }),
       },
-    }).then((f) => ({ ...f, scenario: `${f.scenario} (${decisions.length} decisions/batch)` }));
+    }).then((f) => ({
+      ...f,
+      scenario: `${f.scenario} (${BANNER_PURPOSES.length} decisions/batch)`,
+    }));
   let r = 0;
   const readRequest = {
     method: 'GET',

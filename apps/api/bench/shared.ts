@@ -25,3 +25,26 @@ export function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, i)] ?? 0;
 }
+
+/** The experience's purposes as the bench reads them. */
+export interface BenchExperience {
+  purposes: { key: string; notice: { id: string; hash: string } }[];
+}
+
+/** The JSON body of an "Accept all" banner batch over BANNER_PURPOSES, from an experience. */
+export function acceptAllBody(exp: BenchExperience): string {
+  const decisions = exp.purposes
+    .filter((p) => BANNER_PURPOSES.includes(p.key))
+    .map((p) => ({
+      purpose: p.key,
+      decision: 'granted',
+      noticeId: p.notice.id,
+      noticeHash: p.notice.hash,
+    }));
+  return JSON.stringify({
+    decisions,
+    source: 'banner',
+    surface: 'banner_accept_all',
+    locale: 'en',
+  });
+}
