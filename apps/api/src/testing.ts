@@ -55,14 +55,15 @@ export async function createTestApp(env: Record<string, string> = {}) {
       };
     },
     /**
-     * Records one decision as the widget does: reads the experience for the notice shown, then
-     * posts it. @returns the device. @throws when either call does not succeed.
+     * The body the widget posts for one decision: reads the experience for the notice shown.
+     * `via` overrides `source`/`surface` (default a preferences save) or adds fields.
+     * @throws when the experience call does not succeed or has no such purpose.
      */
-    async recordDecision(
+    async decisionBody(
       device: string,
       purpose: string,
       decision: 'granted' | 'denied' | 'withdrawn' = 'granted',
-      via: { source?: string; surface?: string } = {},
+      via: Record<string, unknown> = {},
     ) {
       const exp = await app.request('/v1/experience', { headers: this.widgetHeaders(device) });
       if (exp.status !== 200) throw new Error(`experience: ${exp.status} ${await exp.text()}`);
@@ -71,15 +72,28 @@ export async function createTestApp(env: Record<string, string> = {}) {
       };
       const p = purposes.find((x) => x.key === purpose);
       if (!p) throw new Error(`no purpose ${purpose}`);
+      return {
+        decisions: [{ purpose, decision, noticeId: p.notice.id, noticeHash: p.notice.hash }],
+        source: 'preferences',
+        surface: 'preferences_save',
+        locale: 'en',
+        ...via,
+      };
+    },
+    /**
+     * Records one decision as the widget does (`decisionBody`, then the post).
+     * @returns the device. @throws when either call does not succeed.
+     */
+    async recordDecision(
+      device: string,
+      purpose: string,
+      decision: 'granted' | 'denied' | 'withdrawn' = 'granted',
+      via: { source?: string; surface?: string } = {},
+    ) {
       const res = await app.request('/v1/consents', {
         method: 'POST',
         headers: this.widgetHeaders(device),
-        body: JSON.stringify({
-          decisions: [{ purpose, decision, noticeId: p.notice.id, noticeHash: p.notice.hash }],
-          source: via.source ?? 'preferences',
-          surface: via.surface ?? 'preferences_save',
-          locale: 'en',
-        }),
+        body: JSON.stringify(await this.decisionBody(device, purpose, decision, via)),
       });
       if (res.status !== 201) throw new Error(`record: ${res.status} ${await res.text()}`);
       return device;

@@ -31,17 +31,6 @@ async function experience(device: string): Promise<Exp> {
   return (await res.json()) as Exp;
 }
 
-function batch(exp: Exp, purpose: string, decision: 'granted' | 'denied') {
-  const p = exp.purposes.find((x) => x.key === purpose);
-  if (!p) throw new Error(`no purpose ${purpose}`);
-  return {
-    decisions: [{ purpose, decision, noticeId: p.notice.id, noticeHash: p.notice.hash }],
-    source: 'preferences',
-    surface: 'preferences_save',
-    locale: 'en',
-  };
-}
-
 const post = (device: string, body: unknown, extra: Record<string, string> = {}) =>
   t.app.request('/v1/consents', {
     method: 'POST',
@@ -60,9 +49,9 @@ async function eventsOf(eventIds: string[]) {
 describe('a batch is one statement', () => {
   it('the first batches of a new device sent at once land on one subject, none lost', async () => {
     const device = t.newDevice();
-    const exp = await experience(device);
     const purposes = ['analytics', 'marketing_email', 'personalized_ads'];
-    const answers = await Promise.all(purposes.map((p) => post(device, batch(exp, p, 'granted'))));
+    const bodies = await Promise.all(purposes.map((p) => t.decisionBody(device, p)));
+    const answers = await Promise.all(bodies.map((body) => post(device, body)));
     expect(answers.map((r) => r.status)).toEqual([201, 201, 201]);
     const ids = (
       await Promise.all(answers.map(async (r) => RecordConsentsOutput.parse(await r.json())))
@@ -85,8 +74,7 @@ describe('a batch is one statement', () => {
 
   it('Idempotency-Key: a retry racing its first try writes once and both get the first answer', async () => {
     const device = t.newDevice();
-    const exp = await experience(device);
-    const body = batch(exp, 'analytics', 'denied');
+    const body = await t.decisionBody(device, 'analytics', 'denied');
     const key = { 'idempotency-key': `race-${crypto.randomUUID()}` };
     const [a, b] = await Promise.all([post(device, body, key), post(device, body, key)]);
     expect([a.status, b.status]).toEqual([201, 201]);
@@ -99,7 +87,7 @@ describe('a batch is one statement', () => {
       where d.id = encode(sha256(${device}::bytea), 'hex')`;
     expect(row?.n).toBe(1);
     // The same key with another body is a conflict, and writes nothing.
-    const other = await post(device, batch(exp, 'analytics', 'granted'), key);
+    const other = await post(device, await t.decisionBody(device, 'analytics', 'granted'), key);
     expect(other.status).toBe(409);
     expect(Problem.parse(await other.json()).code).toBe('idempotency_conflict');
   });

@@ -20,27 +20,14 @@ afterAll(() => t.dispose());
 describe('limits', () => {
   it('refuses text the database cannot store (a NUL character) with 400, writing nothing', async () => {
     const device = t.newDevice();
-    const exp = (await (
-      await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) })
-    ).json()) as { purposes: { key: string; notice: { id: string; hash: string } }[] };
-    const p = exp.purposes.find((x) => x.key === 'analytics');
-    if (!p) throw new Error('fixture');
+    const body = await t.decisionBody(device, 'analytics', 'granted', {
+      source: 'banner',
+      surface: 'banner\u0000accept',
+    });
     const res = await t.app.request('/v1/consents', {
       method: 'POST',
       headers: t.widgetHeaders(device),
-      body: JSON.stringify({
-        decisions: [
-          {
-            purpose: 'analytics',
-            decision: 'granted',
-            noticeId: p.notice.id,
-            noticeHash: p.notice.hash,
-          },
-        ],
-        source: 'banner',
-        surface: 'banner\u0000accept',
-        locale: 'en',
-      }),
+      body: JSON.stringify(body),
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
