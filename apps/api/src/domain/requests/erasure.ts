@@ -5,7 +5,8 @@
 // profile, exports, portal sessions, codes and step-ups. The held evidence is readable only
 // by the `legal` role, and each reading is audited.
 import { type Db, schema } from '@assent/db';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { ApiError } from '../../errors.ts';
 import { currentKeyring } from '../../security/keyring-scope.ts';
 import { recordAudit } from '../audit.ts';
@@ -13,6 +14,11 @@ import { emailIndexOf } from '../portal-auth.ts';
 import { forgetSubjectIdentifiers, historySubjects, subjectsByIds } from '../subjects.ts';
 import { fanOut } from './providers.ts';
 import { type Conn, type RequestRow, type Tx, transition } from './requests.ts';
+
+/** Deletes the rows of `table` whose `column` is one of `values`; @returns how many. */
+async function deleteWhereIn(tx: Tx, table: PgTable, column: AnyPgColumn, values: string[]) {
+  return (await tx.delete(table).where(inArray(column, values)).returning({ one: sql`1` })).length;
+}
 
 export const LEGAL_HOLD_BASIS =
   'Proof of consent kept under legal obligation (GDPR 7(1), 17(3)(b)(e); PIPL 47 ¶2): storage and security access only.';
@@ -35,38 +41,22 @@ export async function executeErasure(tx: Tx, request: RequestRow, now: number): 
     now,
   );
   const emails = [...new Set(rows.map((r) => r.email).filter((e): e is string => !!e))];
-  const counts: Record<string, number> = {};
-  const count = (name: string, n: { length: number }) => {
-    counts[name] = n.length;
+  const counts: Record<string, number> = {
+    devices: await deleteWhereIn(tx, schema.devices, schema.devices.subjectId, ids),
+    consentStates: await deleteWhereIn(
+      tx,
+      schema.consentStates,
+      schema.consentStates.subjectId,
+      ids,
+    ),
+    profiles: await deleteWhereIn(
+      tx,
+      schema.subjectProfiles,
+      schema.subjectProfiles.subjectId,
+      ids,
+    ),
+    exports: await deleteWhereIn(tx, schema.requestExports, schema.requestExports.subjectId, ids),
   };
-  count(
-    'devices',
-    await tx
-      .delete(schema.devices)
-      .where(inArray(schema.devices.subjectId, ids))
-      .returning({ id: schema.devices.id }),
-  );
-  count(
-    'consentStates',
-    await tx
-      .delete(schema.consentStates)
-      .where(inArray(schema.consentStates.subjectId, ids))
-      .returning({ id: schema.consentStates.eventId }),
-  );
-  count(
-    'profiles',
-    await tx
-      .delete(schema.subjectProfiles)
-      .where(inArray(schema.subjectProfiles.subjectId, ids))
-      .returning({ id: schema.subjectProfiles.subjectId }),
-  );
-  count(
-    'exports',
-    await tx
-      .delete(schema.requestExports)
-      .where(inArray(schema.requestExports.subjectId, ids))
-      .returning({ id: schema.requestExports.requestId }),
-  );
   if (emails.length > 0) {
     // Portal codes and sessions hold only the address's blind index (and sealed address).
     const ring = currentKeyring();
@@ -75,7 +65,7 @@ export async function executeErasure(tx: Tx, request: RequestRow, now: number): 
       .delete(schema.portalSessions)
       .where(inArray(schema.portalSessions.emailIndex, indexes))
       .returning({ id: schema.portalSessions.id });
-    count('sessions', sessions);
+    counts.sessions = sessions.length;
     if (sessions.length > 0)
       await tx.delete(schema.portalStepUps).where(
         inArray(
@@ -83,12 +73,11 @@ export async function executeErasure(tx: Tx, request: RequestRow, now: number): 
           sessions.map((s) => s.id),
         ),
       );
-    count(
-      'codes',
-      await tx
-        .delete(schema.portalCodes)
-        .where(inArray(schema.portalCodes.emailIndex, indexes))
-        .returning({ id: schema.portalCodes.id }),
+    counts.codes = await deleteWhereIn(
+      tx,
+      schema.portalCodes,
+      schema.portalCodes.emailIndex,
+      indexes,
     );
     await tx.delete(schema.devMailbox).where(inArray(schema.devMailbox.to, emails));
   }
