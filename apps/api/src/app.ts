@@ -80,7 +80,11 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
   // Only for methods that carry a body: on a GET the check would make the Node adapter build
   // a full Request object for nothing (measurable on the experience read).
   app.use((c, next) => (BODILESS.has(c.req.method) ? next() : limitBody(c, next)));
-  app.use('/portal/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  // HSTS comes from transportSecurity (production only, one policy for every answer).
+  app.use(
+    '/portal/*',
+    secureHeaders({ crossOriginResourcePolicy: 'same-origin', strictTransportSecurity: false }),
+  );
   app.use('/portal/*', portalCsp());
 
   // The product's backend (secret key), mounted before the widget's /v1/* middleware so the

@@ -201,6 +201,20 @@ describe('server-set device cookie (ASSENT_DEVICE_COOKIE=true)', () => {
     expect(evil.headers.get('set-cookie')).toBeNull();
   });
 
+  it('a refused write still carries CORS for the allowed origin (the widget reads the problem) but no cookie', async () => {
+    const res = await cookie.app.request('/v1/consents', {
+      method: 'POST',
+      headers: cookie.widgetHeaders(cookie.newDevice()),
+      body: JSON.stringify({ decisions: [{ purpose: 'analytics', decision: 'maybe' }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('access-control-allow-origin')).toBe(TEST_ORIGIN);
+    expect(res.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(res.headers.get('vary')).toContain('Origin');
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
   it('without the setting the cookie is ignored and never set (plain app)', async () => {
     const device = plain.newDevice();
     expect((await grantAnalytics(plain, device)).status).toBe(201);

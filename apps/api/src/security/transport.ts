@@ -41,15 +41,16 @@ export function transportSecurity() {
     if (!direct && !forwarded && !PROBES.has(c.req.path)) {
       throw new ApiError('tls_required', 'Use https:// (TLS 1.2 or newer).');
     }
-    await next();
+    // Before the answer is built, so it joins it (see propertyAuth on late headers).
     c.header('Strict-Transport-Security', HSTS);
+    await next();
   });
 }
 
 /** Sets the portal's strict Content-Security-Policy. */
 export function portalCsp() {
   return createMiddleware<AppEnv>(async function portalCsp(c, next) {
-    await next();
     c.header('Content-Security-Policy', PORTAL_CSP);
+    await next();
   });
 }
