@@ -58,6 +58,31 @@ describe('cached configuration', () => {
     for (const r of replicas) expect((await analytics(r, device)).reconfirmAfterDays).toBe(7);
   });
 
+  it('the answer parts serialized once per version and locale follow a rename and the locale asked for', async () => {
+    const device = t.newDevice();
+    const read = async (locale: string) =>
+      Experience.parse(
+        await (
+          await (replicas[0] as (typeof replicas)[number]).request(
+            `/v1/experience?locale=${locale}`,
+            { headers: t.widgetHeaders(device) },
+          )
+        ).json(),
+      );
+    const en = await read('en');
+    const zh = await read('zh-CN');
+    expect(en.property.locale).toBe('en');
+    expect(zh.property.locale).toBe('zh-CN');
+    const enNotice = en.purposes.find((p) => p.key === 'analytics')?.notice;
+    const zhNotice = zh.purposes.find((p) => p.key === 'analytics')?.notice;
+    expect(enNotice?.locale).toBe('en');
+    expect(zhNotice?.locale).toBe('zh-CN');
+    expect(zhNotice?.hash).not.toBe(enNotice?.hash);
+    await t.database.sql`update properties set name = 'Renamed shop' where id = ${t.propertyId}`;
+    expect((await read('en')).property.name).toBe('Renamed shop');
+    expect((await read('zh-CN')).property.name).toBe('Renamed shop');
+  });
+
   it('a new allowed origin is honoured at once (the property row is never served from cache)', async () => {
     const other = 'https://second-shop.example';
     const headers = { ...t.widgetHeaders(t.newDevice()), origin: other };

@@ -1,14 +1,14 @@
 // GET /v1/experience: purposes + notices for a locale, the device's state, what to ask, and
 // the age gate (C12). Key and device may come as query parameters: no CORS preflight.
-import { Experience, ExperienceQuery } from '@assent/contract';
+import { Experience, type ExperienceBody, ExperienceQuery } from '@assent/contract';
 import { planAsk } from '@assent/policy';
 import { createRoute } from '@hono/zod-openapi';
+import type { TypedResponse } from 'hono';
 import { deviceStateAt } from '../domain/consent-batch.ts';
 import { lastDecisions, statesOf } from '../domain/consents.ts';
+import { experienceJson } from '../domain/experience-view.ts';
 import { appendDecisionsGpc } from '../domain/gpc.ts';
-import { ageGateOf } from '../domain/minors.ts';
-import { noticeFor, purposesFor, resolveLocale } from '../domain/properties.ts';
-import { purposeView } from '../domain/purpose-view.ts';
+import { purposesFor, resolveLocale } from '../domain/properties.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { confirmPropertyVersion, widgetDevice } from '../middleware/property.ts';
 import { errorResponses, router } from '../openapi.ts';
@@ -62,26 +62,11 @@ export const experienceRoutes = router().openapi(route, async (c) => {
   );
   // Personal (this device's state) and keyed by a device id that may sit in the URL: never cached.
   c.header('Cache-Control', 'private, no-store');
-  return c.json(
-    {
-      property: {
-        id: property.id,
-        name: property.name,
-        locale,
-        locales: property.locales,
-        controller: property.controller,
-      },
-      purposes: purposes.flatMap((p) => {
-        const notice = noticeFor(p, locale, property.defaultLocale);
-        const state = states.get(p.row.key);
-        return notice && state
-          ? [{ ...purposeView(p, notice, state), refusalQuietDays: p.rule.refusalQuietDays }]
-          : [];
-      }),
-      ask,
-      gpc: { honoured: gpc, optedOut },
-      age: ageGateOf(property, purposes),
-    },
+  // Serialized by hand around parts built once per configuration version and locale; tests
+  // parse every answer with the contract's `Experience` schema.
+  return c.body(
+    experienceJson(property, purposes, locale, { states, ask, gpc: { honoured: gpc, optedOut } }),
     200,
-  );
+    { 'content-type': 'application/json' },
+  ) as unknown as TypedResponse<ExperienceBody, 200, 'json'>;
 });

@@ -1,0 +1,98 @@
+// The experience answer (contract `Experience`) as JSON text. Everything in it but the device's
+// state, what to ask and GPC depends only on the property's configuration and the locale, so
+// that part is serialized once per configuration version and locale and reused: on the hot
+// read, building and serializing the 7 KB of purposes and notices was the largest item of work
+// left after the database round trip.
+import type { AskPlan, ConsentState } from '@assent/policy';
+import { stateView } from './consents.ts';
+import { ageGateOf } from './minors.ts';
+import { type LoadedPurpose, noticeFor, type PropertyRow } from './properties.ts';
+import { purposeView } from './purpose-view.ts';
+
+/** The parts of an answer fixed by the configuration version and the locale, as JSON text. */
+interface FixedParts {
+  /** The property row it was built from (a row read again is a new object). */
+  property: PropertyRow;
+  /** `property` of the answer. */
+  head: string;
+  /** Each purpose with a notice in this locale: its view without `state` and without the closing brace. */
+  purposes: { key: string; open: string }[];
+  /** `age` of the answer. */
+  age: string;
+}
+
+/**
+ * Per cached purpose list (one per property and configuration version, see `purposesFor`):
+ * locale → fixed parts. A new configuration version brings a new purpose list, so stale parts
+ * are never served and are collected with the list they were built from.
+ */
+const fixedCache = new WeakMap<readonly LoadedPurpose[], Map<string, FixedParts>>();
+
+function fixedParts(
+  property: PropertyRow,
+  purposes: readonly LoadedPurpose[],
+  locale: string,
+): FixedParts {
+  let byLocale = fixedCache.get(purposes);
+  if (!byLocale) {
+    byLocale = new Map();
+    fixedCache.set(purposes, byLocale);
+  }
+  const hit = byLocale.get(locale);
+  if (hit && hit.property === property) return hit;
+  const built: FixedParts = {
+    property,
+    head: JSON.stringify({
+      id: property.id,
+      name: property.name,
+      locale,
+      locales: property.locales,
+      controller: property.controller,
+    }),
+    purposes: purposes.flatMap((p) => {
+      const notice = noticeFor(p, locale, property.defaultLocale);
+      if (!notice) return [];
+      const { state: _state, ...fixed } = purposeView(p, notice, PLACEHOLDER_STATE);
+      const json = JSON.stringify({ ...fixed, refusalQuietDays: p.rule.refusalQuietDays });
+      return [{ key: p.row.key, open: json.slice(0, -1) }];
+    }),
+    age: JSON.stringify(ageGateOf(property, purposes)),
+  };
+  byLocale.set(locale, built);
+  return built;
+}
+
+/** Stands in for the state while the fixed part of a purpose view is built (then dropped). */
+const PLACEHOLDER_STATE: ConsentState = {
+  status: 'unset',
+  effective: false,
+  decidedAt: null,
+  expiresAt: null,
+};
+
+/**
+ * The `GET /v1/experience` answer as JSON text (contract `Experience`): the property, each
+ * purpose that has a notice for `locale` (the notice in `locale`, its language, or the
+ * property's default) with the device's state, what to ask now, GPC, and the age gate (C12).
+ * A purpose without a state in `states` is left out, as is one without any notice.
+ * Treats `purposes` as the read-only list `purposesFor` caches.
+ */
+export function experienceJson(
+  property: PropertyRow,
+  purposes: readonly LoadedPurpose[],
+  locale: string,
+  dynamic: {
+    states: ReadonlyMap<string, ConsentState>;
+    ask: AskPlan;
+    gpc: { honoured: boolean; optedOut: string[] };
+  },
+): string {
+  const fixed = fixedParts(property, purposes, locale);
+  let list = '';
+  for (const p of fixed.purposes) {
+    const state = dynamic.states.get(p.key);
+    if (!state) continue;
+    list += `${list ? ',' : ''}${p.open},"state":${JSON.stringify(stateView(state))}}`;
+  }
+  return `{"property":${fixed.head},"purposes":[${list}],"ask":${JSON.stringify(dynamic.ask)},"gpc":${JSON.stringify(dynamic.gpc)},"age":${fixed.age}}`;
+}
