@@ -26,7 +26,6 @@ import { jwksRoutes, receiptRoutes } from './routes/receipts.ts';
 import { serverRoutes } from './routes/server/index.ts';
 import { staticRoutes } from './routes/static.ts';
 import { registerWebhookEvents, webhookRoutes } from './routes/webhooks.ts';
-import { withKeyring } from './security/keyring-scope.ts';
 import { portalCsp, transportSecurity } from './security/transport.ts';
 
 /** Methods that carry no body (the body limit is skipped for them). */
@@ -56,7 +55,7 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
   app.use(async (c, next) => {
     const started = performance.now();
     c.set('deps', deps);
-    await withKeyring(deps.keyring, next);
+    await next();
     log(
       logLine(
         c.req.method,

@@ -5,7 +5,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { ApiError } from '../errors.ts';
 import type { Keyring } from '../security/keyring.ts';
-import { currentKeyring } from '../security/keyring-scope.ts';
 import { identitySecretAad } from '../security/stored-secrets.ts';
 import type { PropertyRow } from './properties.ts';
 import { sealedSubjectFields, subjectOfDevice } from './subjects.ts';
@@ -26,7 +25,7 @@ export interface IdentityClaims {
  * Requires `sub` (a string), `iat` (not in the future, at most 600 s ago), `exp`, and
  * `exp - iat` ≤ 600 s, so no token is usable for more than 10 minutes.
  * @param now epoch ms (injectable clock)
- * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @param keyring opens the stored identity secret (`deps.keyring`)
  * @throws ApiError `invalid_token` (401) for a bad signature, expiry, or missing claims.
  * @throws DecryptError when the stored secret does not open (wrong master key configuration).
  */
@@ -34,12 +33,9 @@ export async function verifyIdentityToken(
   property: PropertyRow,
   token: string,
   now: number,
-  keyring?: Keyring,
+  keyring: Keyring,
 ): Promise<IdentityClaims> {
-  const secret = await currentKeyring(keyring).decrypt(
-    property.identitySecret,
-    identitySecretAad(property.id),
-  );
+  const secret = await keyring.decrypt(property.identitySecret, identitySecretAad(property.id));
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
       algorithms: ['HS256'],
@@ -67,6 +63,7 @@ export async function verifyIdentityToken(
  * Links a device to the user subject of `claims`, in one transaction. An anonymous device
  * subject is merged: marked `merged_into` the user, its devices repointed, and each purpose's
  * latest decision (of either history) becomes the user's state. Events are never moved.
+ * @param keyring seals the user id and email and computes their blind indexes (`deps.keyring`)
  * @returns the user subject id and whether an anonymous history was merged.
  */
 export async function identifyDevice(
@@ -74,16 +71,15 @@ export async function identifyDevice(
   propertyId: string,
   key: string,
   claims: IdentityClaims,
-  keyring?: Keyring,
+  keyring: Keyring,
 ): Promise<{ subjectId: string; merged: boolean }> {
-  const ring = currentKeyring(keyring);
   const newSubjectId = newId('sub');
   // Encrypted before the transaction: the user id and email are stored only sealed (S1, S4).
-  const sealed = await sealedSubjectFields(ring, newSubjectId, {
+  const sealed = await sealedSubjectFields(keyring, newSubjectId, {
     externalId: claims.userId,
     email: claims.email,
   });
-  const emailIndex = claims.email ? ring.blindIndex('email', claims.email) : null;
+  const emailIndex = claims.email ? keyring.blindIndex('email', claims.email) : null;
   return db.transaction(async (tx) => {
     await tx
       .insert(schema.subjects)
@@ -95,14 +91,14 @@ export async function identifyDevice(
       .where(
         and(
           eq(schema.subjects.propertyId, propertyId),
-          eq(schema.subjects.externalIdIndex, ring.blindIndex('external_id', claims.userId)),
+          eq(schema.subjects.externalIdIndex, keyring.blindIndex('external_id', claims.userId)),
         ),
       );
     if (!user) throw new Error('user subject vanished');
     if (claims.email && user.emailIndex !== emailIndex) {
       await tx
         .update(schema.subjects)
-        .set(await sealedSubjectFields(ring, user.id, { email: claims.email }))
+        .set(await sealedSubjectFields(keyring, user.id, { email: claims.email }))
         .where(eq(schema.subjects.id, user.id));
     }
     const deviceSubjectId = await subjectOfDevice(tx, propertyId, key);

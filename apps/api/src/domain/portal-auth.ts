@@ -8,7 +8,6 @@ import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { ApiError } from '../errors.ts';
 import type { Mailer } from '../mailer.ts';
 import { fieldAad, type Keyring } from '../security/keyring.ts';
-import { currentKeyring } from '../security/keyring-scope.ts';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -39,17 +38,17 @@ const sessionEmailAad = (sessionId: string) => fieldAad('portal_sessions', 'emai
  * Sends a sign-in code to `email`. Answers the same whether or not the address is known;
  * past 5 codes in 15 minutes it silently sends nothing. Stores the code's hash under the
  * address's blind index, never the address.
- * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @param keyring computes the address's blind index (`deps.keyring`)
  */
 export async function startSignIn(
   db: Db,
   mailer: Mailer,
   rawEmail: string,
   now: number,
-  keyring?: Keyring,
+  keyring: Keyring,
 ): Promise<void> {
   const email = normalizeEmail(rawEmail);
-  const emailIndex = emailIndexOf(currentKeyring(keyring), email);
+  const emailIndex = emailIndexOf(keyring, email);
   const recent = await db
     .select({ id: schema.portalCodes.id })
     .from(schema.portalCodes)
@@ -141,7 +140,7 @@ async function openSession(db: Db, ring: Keyring, email: string, now: number): P
 
 /**
  * Checks a code and opens a session. A fresh code also counts as step-up for 10 minutes (R7).
- * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @param keyring computes the blind index and seals the session's address (`deps.keyring`)
  * @returns the session cookie value (random 256 bits, base64url) to set.
  * @throws ApiError `invalid_code` (wrong, expired, used) or `too_many_attempts` (5 wrong tries).
  */
@@ -150,12 +149,11 @@ export async function verifySignIn(
   rawEmail: string,
   code: string,
   now: number,
-  keyring?: Keyring,
+  keyring: Keyring,
 ): Promise<string> {
-  const ring = currentKeyring(keyring);
   const email = normalizeEmail(rawEmail);
-  await consumeCode(db, emailIndexOf(ring, email), code, now);
-  return openSession(db, ring, email, now);
+  await consumeCode(db, emailIndexOf(keyring, email), code, now);
+  return openSession(db, keyring, email, now);
 }
 
 /** Step-up lasts this long after a fresh code (R7; 11 CCR §7060-7062). */
@@ -163,7 +161,7 @@ export const STEP_UP_MS = 10 * 60_000;
 
 /**
  * Step-up: a fresh code emailed to the session's own address proves the person is still there.
- * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @param keyring computes the address's blind index (`deps.keyring`)
  * @throws ApiError `invalid_code` / `too_many_attempts` like sign-in.
  */
 export async function verifyStepUp(
@@ -172,9 +170,9 @@ export async function verifyStepUp(
   email: string,
   code: string,
   now: number,
-  keyring?: Keyring,
+  keyring: Keyring,
 ): Promise<void> {
-  await consumeCode(db, emailIndexOf(currentKeyring(keyring), email), code, now);
+  await consumeCode(db, emailIndexOf(keyring, email), code, now);
   await db
     .insert(schema.portalStepUps)
     .values({ sessionId: sha256(token), verifiedAt: new Date(now) })
@@ -211,13 +209,13 @@ export async function stepUpUntil(db: Db, token: string | undefined): Promise<nu
 
 /**
  * Ends every session of an address ("sign out everywhere"), found by its blind index.
- * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @param keyring computes the address's blind index (`deps.keyring`)
  * @returns how many ended
  */
-export async function endAllSessions(db: Db, email: string, keyring?: Keyring): Promise<number> {
+export async function endAllSessions(db: Db, email: string, keyring: Keyring): Promise<number> {
   const gone = await db
     .delete(schema.portalSessions)
-    .where(eq(schema.portalSessions.emailIndex, emailIndexOf(currentKeyring(keyring), email)))
+    .where(eq(schema.portalSessions.emailIndex, emailIndexOf(keyring, email)))
     .returning({ id: schema.portalSessions.id });
   if (gone.length > 0)
     await db.delete(schema.portalStepUps).where(
@@ -231,13 +229,13 @@ export async function endAllSessions(db: Db, email: string, keyring?: Keyring): 
 
 /**
  * The email of a live session (decrypted), sliding its idle timeout; null when absent or expired.
- * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @param keyring opens the session's sealed address (`deps.keyring`)
  */
 export async function sessionEmail(
   db: Db,
   token: string | undefined,
   now: number,
-  keyring?: Keyring,
+  keyring: Keyring,
 ): Promise<string | null> {
   if (!token) return null;
   const id = sha256(token);
@@ -249,7 +247,7 @@ export async function sessionEmail(
     )
     .returning({ email: schema.portalSessions.email });
   if (!row) return null;
-  return currentKeyring(keyring).decrypt(row.email, sessionEmailAad(id));
+  return keyring.decrypt(row.email, sessionEmailAad(id));
 }
 
 /** Ends a session. */
@@ -264,7 +262,7 @@ export async function endSession(db: Db, token: string | undefined): Promise<voi
  * identity token as the widget's `identify` (HS256, ≤ 10 minutes, `email` claim required) and
  * sends the customer to `/portal/?pk=<publishable key>&token=<token>`. Each token opens one
  * session only (its SHA-256 is kept as used); a fresh product sign-in counts as step-up (R7).
- * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @param keyring computes the blind index and seals the session's address (`deps.keyring`)
  * @returns `{ token, email }`: the session cookie value and the signed-in address.
  * @throws ApiError `invalid_token` (bad signature, expired, no email, already used)
  */
@@ -273,16 +271,15 @@ export async function signInWithLink(
   email: string | null,
   identityToken: string,
   now: number,
-  keyring?: Keyring,
+  keyring: Keyring,
 ): Promise<{ token: string; email: string }> {
   if (!email) throw new ApiError('invalid_token', "The token must carry the customer's email.");
-  const ring = currentKeyring(keyring);
   const address = normalizeEmail(email);
   const used = await db
     .insert(schema.portalCodes)
     .values({
       id: `lnk_${sha256(identityToken)}`,
-      emailIndex: emailIndexOf(ring, address),
+      emailIndex: emailIndexOf(keyring, address),
       codeHash: sha256(identityToken),
       expiresAt: new Date(now),
       consumedAt: new Date(now),
@@ -291,5 +288,5 @@ export async function signInWithLink(
     .onConflictDoNothing()
     .returning({ id: schema.portalCodes.id });
   if (used.length === 0) throw new ApiError('invalid_token', 'This sign-in link was already used.');
-  return { token: await openSession(db, ring, address, now), email: address };
+  return { token: await openSession(db, keyring, address, now), email: address };
 }

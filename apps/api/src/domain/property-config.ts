@@ -6,7 +6,6 @@ import { AssentConfig, type AssentConfigInput, type AssentConfigParsed } from '@
 import { type Db, newId, schema } from '@assent/db';
 import { and, eq } from 'drizzle-orm';
 import type { Keyring } from '../security/keyring.ts';
-import { optionalKeyring } from '../security/keyring-scope.ts';
 import { identitySecretAad } from '../security/stored-secrets.ts';
 import { type AuditEntry, recordAudit } from './audit.ts';
 import { noticeHash } from './notices.ts';
@@ -33,9 +32,9 @@ export interface ApplyReport {
  * The stored text carries the controller and contact, so the exact notice is self-contained
  * (PIPL 17; GDPR 13; REQUIREMENTS C7).
  * With `opts.actor` an audit event `property.configure` is written in the same transaction.
- * The identity secret is stored encrypted with `opts.keyring` (default: the request's keyring;
- * without any it is stored as given and encrypted at the next start-up, see
- * security/stored-secrets.ts).
+ * The identity secret is stored encrypted with `opts.keyring` (`deps.keyring`; without one it
+ * is stored as given and encrypted at the next start-up, see security/stored-secrets.ts).
+ * Nothing falls back to an ambient keyring: pass it explicitly whenever one exists.
  * @throws ZodError when the configuration is invalid (see `formatConfigIssues`).
  */
 export async function applyConfig(
@@ -45,7 +44,7 @@ export async function applyConfig(
 ): Promise<ApplyReport> {
   const cfg = AssentConfig.parse(input);
   const now = opts.now ?? Date.now();
-  const ring = optionalKeyring(opts.keyring);
+  const ring = opts.keyring;
   return db.transaction(async (tx) => {
     const [existing] = await tx
       .select()
@@ -94,6 +93,7 @@ export async function applyConfig(
 
 /**
  * Creates or updates a property from configuration (see `applyConfig`).
+ * @param keyring encrypts the identity secret (`deps.keyring`); optional, as in `applyConfig`.
  * @returns the property id.
  */
 export async function applyPropertyConfig(

@@ -1,11 +1,10 @@
 // Data subjects as a property knows them: an anonymous device first, the product's own user
 // once its backend vouches for them (identify), both merged into one subject.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Db, newId, schema } from '@assent/db';
 import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import { ApiError } from '../errors.ts';
 import { fieldAad, isEncrypted, type Keyring } from '../security/keyring.ts';
-import { currentKeyring } from '../security/keyring-scope.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Conn = Db | Tx;
@@ -25,7 +24,7 @@ export function deviceKey(deviceId: string | undefined): string {
       'X-Assent-Device must be a random id of 22-128 url-safe characters.',
     );
   }
-  return createHash('sha256').update(deviceId).digest('hex');
+  return hash('sha256', deviceId, 'hex');
 }
 
 /** The subject a device belongs to, or null when the device is new. */
@@ -125,31 +124,29 @@ export async function openSubject(keyring: Keyring, row: SubjectRow): Promise<Su
 /**
  * Active (not merged) subjects linked to an email, across properties, found through the
  * email's blind index (never by decrypting the table); email and external id come decrypted.
- * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @param keyring computes the blind index and opens the fields (`deps.keyring`)
  */
-export async function subjectsByEmail(db: Conn, email: string, keyring?: Keyring) {
-  const ring = currentKeyring(keyring);
+export async function subjectsByEmail(db: Conn, email: string, keyring: Keyring) {
   const rows = await db
     .select()
     .from(schema.subjects)
     .where(
       and(
-        eq(schema.subjects.emailIndex, ring.blindIndex('email', normal(email))),
+        eq(schema.subjects.emailIndex, keyring.blindIndex('email', normal(email))),
         isNull(schema.subjects.mergedInto),
       ),
     );
-  return Promise.all(rows.map((r) => openSubject(ring, r)));
+  return Promise.all(rows.map((r) => openSubject(keyring, r)));
 }
 
 /**
  * Subjects by id, restricted to a list (used to re-check ownership); decrypted.
- * @param keyring defaults to the request's keyring (security/keyring-scope.ts)
+ * @param keyring opens the email and external id (`deps.keyring`)
  */
-export async function subjectsByIds(db: Conn, ids: string[], keyring?: Keyring) {
+export async function subjectsByIds(db: Conn, ids: string[], keyring: Keyring) {
   if (ids.length === 0) return [];
-  const ring = currentKeyring(keyring);
   const rows = await db.select().from(schema.subjects).where(inArray(schema.subjects.id, ids));
-  return Promise.all(rows.map((r) => openSubject(ring, r)));
+  return Promise.all(rows.map((r) => openSubject(keyring, r)));
 }
 
 /**

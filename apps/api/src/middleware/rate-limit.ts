@@ -2,7 +2,7 @@
 // Postgres (table `rate_limits`, UNLOGGED); large limits are counted in process far below
 // the limit and flushed every 100 ms (rate-limit-store.ts `RateLimiter`).
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -44,10 +44,7 @@ export function clientNetwork(c: Context<AppEnv>): string | null {
 
 /** The key stored for a scope: SHA-256 (hex, 32 chars), so no IP or device id is kept. */
 export function rateLimitKey(name: string, parts: string[]): string {
-  return createHash('sha256')
-    .update([name, ...parts].join('|'))
-    .digest('hex')
-    .slice(0, 32);
+  return hash('sha256', [name, ...parts].join('|'), 'hex').slice(0, 32);
 }
 
 /**

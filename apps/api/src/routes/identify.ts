@@ -21,10 +21,10 @@ const route = createRoute({
 });
 
 export const identifyRoutes = router().openapi(route, async (c) => {
-  const { database, clock } = c.get('deps');
+  const { database, clock, keyring } = c.get('deps');
   const property = c.get('property');
   const key = deviceKey(widgetDevice(c));
-  const claims = await verifyIdentityToken(property, c.req.valid('json').token, clock());
-  const result = await identifyDevice(database.db, property.id, key, claims);
+  const claims = await verifyIdentityToken(property, c.req.valid('json').token, clock(), keyring);
+  const result = await identifyDevice(database.db, property.id, key, claims, keyring);
   return c.json(result, 200);
 });

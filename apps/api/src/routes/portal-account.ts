@@ -103,8 +103,9 @@ export const portalAccountRoutes = router<PortalEnv>();
 for (const path of ['/step-up/*', '/profile', '/sign-out-everywhere'])
   portalAccountRoutes.use(path, requireSession);
 
-async function profiles(db: PortalEnv['Variables']['deps']['database']['db'], email: string) {
-  const subjects = await subjectsByEmail(db, email);
+async function profiles(deps: PortalEnv['Variables']['deps'], email: string) {
+  const db = deps.database.db;
+  const subjects = await subjectsByEmail(db, email, deps.keyring);
   if (subjects.length === 0) return { subjects, profiles: [] };
   const rows = await db
     .select()
@@ -140,13 +141,13 @@ async function profiles(db: PortalEnv['Variables']['deps']['database']['db'], em
 
 portalAccountRoutes
   .openapi(link, async (c) => {
-    const { database, clock, config } = c.get('deps');
+    const { database, clock, config, keyring } = c.get('deps');
     const now = clock();
     const body = c.req.valid('json');
     const property = await propertyByKey(database.db, body.publishableKey);
     if (!property) throw new ApiError('invalid_token', 'The identity token is invalid or expired.');
-    const claims = await verifyIdentityToken(property, body.token, now);
-    const session = await signInWithLink(database.db, claims.email, body.token, now);
+    const claims = await verifyIdentityToken(property, body.token, now, keyring);
+    const session = await signInWithLink(database.db, claims.email, body.token, now, keyring);
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,
       secure: config.secureCookies,
@@ -157,21 +158,22 @@ portalAccountRoutes
     return c.json({ email: session.email }, 200);
   })
   .openapi(stepUpStart, async (c) => {
-    const { database, mailer, clock } = c.get('deps');
-    await startSignIn(database.db, mailer, c.get('email'), clock());
+    const { database, mailer, clock, keyring } = c.get('deps');
+    await startSignIn(database.db, mailer, c.get('email'), clock(), keyring);
     return c.json({ ok: true as const }, 202);
   })
   .openapi(stepUpVerify, async (c) => {
-    const { database, clock } = c.get('deps');
+    const { database, clock, keyring } = c.get('deps');
     const now = clock();
     const token = getCookie(c, SESSION_COOKIE);
     if (!token) throw new ApiError('unauthorized');
-    await verifyStepUp(database.db, token, c.get('email'), c.req.valid('json').code, now);
+    await verifyStepUp(database.db, token, c.get('email'), c.req.valid('json').code, now, keyring);
     return c.json({ stepUpUntil: new Date(now + STEP_UP_MS).toISOString() }, 200);
   })
   .openapi(getProfile, async (c) => {
-    const { database, clock } = c.get('deps');
-    const { subjects, profiles: list } = await profiles(database.db, c.get('email'));
+    const deps = c.get('deps');
+    const { database, clock } = deps;
+    const { subjects, profiles: list } = await profiles(deps, c.get('email'));
     if (subjects.length > 0)
       await database.db.transaction((tx) =>
         recordAudit(
@@ -187,11 +189,12 @@ portalAccountRoutes
     return c.json({ profiles: list }, 200);
   })
   .openapi(putProfile, async (c) => {
-    const { database, clock, config } = c.get('deps');
+    const deps = c.get('deps');
+    const { database, clock, config, keyring } = deps;
     const now = clock();
     const body = c.req.valid('json');
     await requireStepUp(database.db, getCookie(c, SESSION_COOKIE), now);
-    const subject = (await subjectsByEmail(database.db, c.get('email'))).find(
+    const subject = (await subjectsByEmail(database.db, c.get('email'), keyring)).find(
       (s) => s.propertyId === body.propertyId,
     );
     if (!subject) throw new ApiError('not_found', 'No records of yours at this property.');
@@ -256,10 +259,11 @@ portalAccountRoutes
         now,
       );
     });
-    return c.json({ profiles: (await profiles(database.db, c.get('email'))).profiles }, 200);
+    return c.json({ profiles: (await profiles(deps, c.get('email'))).profiles }, 200);
   })
   .openapi(signOutEverywhere, async (c) => {
-    await endAllSessions(c.get('deps').database.db, c.get('email'));
+    const { database, keyring } = c.get('deps');
+    await endAllSessions(database.db, c.get('email'), keyring);
     deleteCookie(c, SESSION_COOKIE, { path: '/portal' });
     return c.body(null, 204);
   });

@@ -64,9 +64,10 @@ async function ownSubjectIds(c: {
   get(k: 'deps'): PortalEnv['Variables']['deps'];
   get(k: 'email'): string;
 }) {
-  const db = c.get('deps').database.db;
+  const { database, keyring } = c.get('deps');
+  const db = database.db;
   const ids: string[] = [];
-  for (const s of await subjectsByEmail(db, c.get('email')))
+  for (const s of await subjectsByEmail(db, c.get('email'), keyring))
     ids.push(...(await historySubjects(db, s.id)));
   return ids;
 }
@@ -112,7 +113,7 @@ portalHistoryRoutes
     );
   })
   .openapi(receipt, async (c) => {
-    const { database, config, clock } = c.get('deps');
+    const { database, config, clock, keyring } = c.get('deps');
     const { eventId } = c.req.valid('param');
     const ids = await ownSubjectIds(c);
     const [owned] =
@@ -132,6 +133,7 @@ portalHistoryRoutes
       signingKey: config.receiptSigningKey,
       publicUrl: config.publicUrl,
       now: clock(),
+      keyring,
     });
     if (!signed) throw new ApiError('not_found', 'No such decision of yours.');
     return c.json(signed, 200);

@@ -63,10 +63,10 @@ export const portalReconfirmRoutes = router<PortalEnv>();
 portalReconfirmRoutes.use('/reconfirm', requireSession);
 
 portalReconfirmRoutes.openapi(reconfirm, async (c) => {
-  const { database, clock } = c.get('deps');
+  const { database, clock, keyring } = c.get('deps');
   const body = c.req.valid('json');
   const now = clock();
-  const subjects = await subjectsByEmail(database.db, c.get('email'));
+  const subjects = await subjectsByEmail(database.db, c.get('email'), keyring);
   const batches: Batch[] = [];
   const skipped: { propertyId: string; purpose: string }[] = [];
   for (const propertyId of new Set(body.items.map((i) => i.propertyId))) {

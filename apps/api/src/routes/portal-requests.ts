@@ -119,7 +119,8 @@ async function ownSubjects(
   c: { get(k: 'deps'): PortalEnv['Variables']['deps']; get(k: 'email'): string },
   propertyId?: string,
 ) {
-  const all = await subjectsByEmail(c.get('deps').database.db, c.get('email'));
+  const { database, keyring } = c.get('deps');
+  const all = await subjectsByEmail(database.db, c.get('email'), keyring);
   return propertyId ? all.filter((s) => s.propertyId === propertyId) : all;
 }
 

@@ -53,8 +53,8 @@ const csrfGuard = createMiddleware<PortalEnv>(async function csrfGuard(c, next) 
 
 /** Requires a live session (401 `unauthorized`) and exposes its email. */
 export const requireSession = createMiddleware<PortalEnv>(async function requireSession(c, next) {
-  const { database, clock } = c.get('deps');
-  const email = await sessionEmail(database.db, getCookie(c, SESSION_COOKIE), clock());
+  const { database, clock, keyring } = c.get('deps');
+  const email = await sessionEmail(database.db, getCookie(c, SESSION_COOKIE), clock(), keyring);
   if (!email) throw new ApiError('unauthorized', 'Sign in first.');
   c.set('email', email);
   await next();
@@ -156,14 +156,14 @@ portalRoutes.use('/consents', requireSession);
 portalRoutes
   .openapi(config, (c) => c.json({ devMailbox: c.get('deps').config.devMailbox }, 200))
   .openapi(start, async (c) => {
-    const { database, mailer, clock } = c.get('deps');
-    await startSignIn(database.db, mailer, c.req.valid('json').email, clock());
+    const { database, mailer, clock, keyring } = c.get('deps');
+    await startSignIn(database.db, mailer, c.req.valid('json').email, clock(), keyring);
     return c.json({ ok: true as const }, 202);
   })
   .openapi(verify, async (c) => {
-    const { database, clock, config: cfg } = c.get('deps');
+    const { database, clock, config: cfg, keyring } = c.get('deps');
     const { email, code } = c.req.valid('json');
-    const token = await verifySignIn(database.db, email, code, clock());
+    const token = await verifySignIn(database.db, email, code, clock(), keyring);
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true,
       secure: cfg.secureCookies,
@@ -181,10 +181,10 @@ portalRoutes
 
 portalRoutes
   .openapi(me, async (c) => {
-    const { database, clock } = c.get('deps');
+    const { database, clock, keyring } = c.get('deps');
     const email = c.get('email');
     const now = clock();
-    const subjects = await subjectsByEmail(database.db, email);
+    const subjects = await subjectsByEmail(database.db, email, keyring);
     const restrictions = await activeRestrictions(
       database.db,
       subjects.map((s) => s.id),
@@ -246,10 +246,10 @@ portalRoutes
     return c.json({ email, properties }, 200);
   })
   .openapi(decide, async (c) => {
-    const { database, clock } = c.get('deps');
+    const { database, clock, keyring } = c.get('deps');
     const email = c.get('email');
     const body = c.req.valid('json');
-    const subject = (await subjectsByEmail(database.db, email)).find(
+    const subject = (await subjectsByEmail(database.db, email, keyring)).find(
       (s) => s.propertyId === body.propertyId,
     );
     const property = subject ? await propertyById(database.db, body.propertyId) : null;

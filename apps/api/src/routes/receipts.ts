@@ -40,7 +40,7 @@ const noticeRoute = createRoute({
 
 export const receiptRoutes = router()
   .openapi(receiptRoute, async (c) => {
-    const { database, config, clock } = c.get('deps');
+    const { database, config, clock, keyring } = c.get('deps');
     const property = c.get('property');
     const { eventId } = c.req.valid('param');
     const subjectId = await subjectOfDevice(database.db, property.id, deviceKey(widgetDevice(c)));
@@ -58,6 +58,7 @@ export const receiptRoutes = router()
       signingKey: config.receiptSigningKey,
       publicUrl: config.publicUrl,
       now: clock(),
+      keyring,
     });
     if (!signed) throw notFound;
     return c.json(signed, 200);
@@ -101,8 +102,8 @@ const jwksRoute = createRoute({
 });
 
 export const jwksRoutes = router().openapi(jwksRoute, async (c) => {
-  const { database, config, clock } = c.get('deps');
-  await activeSigningKey(database.db, config.receiptSigningKey, clock()); // publish before first use
+  const { database, config, clock, keyring } = c.get('deps');
+  await activeSigningKey(database.db, config.receiptSigningKey, clock(), keyring); // publish before first use
   c.header('Cache-Control', 'public, max-age=300');
   return c.json(await receiptJwks(database.db), 200);
 });

@@ -26,21 +26,22 @@ export interface ReceiptOptions {
   publicUrl?: string | undefined;
   /** epoch ms; the time the receipt is issued and the current state is computed at. */
   now?: number;
-  /** Opens the stored signing key; defaults to the request's or job's keyring. */
-  keyring?: Keyring;
+  /** Seals a new signing key and opens the stored one (`deps.keyring`). */
+  keyring: Keyring;
 }
 
 const iso = (d: Date) => d.toISOString();
 
 /**
  * Builds and signs the receipt of one consent event.
+ * @param opts `keyring` (required) opens the signing key; see `ReceiptOptions`.
  * @returns `{ receipt, jws, kid }` (the JWS payload is the receipt's JSON), or null when no
  *   such event exists. Callers check that the asking person owns the event.
  */
 export async function buildReceipt(
   db: Db,
   eventId: string,
-  opts: ReceiptOptions = {},
+  opts: ReceiptOptions,
 ): Promise<SignedReceiptBody | null> {
   const now = opts.now ?? Date.now();
   const base = (opts.publicUrl ?? '').replace(/\/$/, '');

@@ -6,7 +6,6 @@ import { type Db, schema } from '@assent/db';
 import { desc, isNull, ne, sql } from 'drizzle-orm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Keyring } from '../../security/keyring.ts';
-import { currentKeyring } from '../../security/keyring-scope.ts';
 import { receiptKeyAad } from '../../security/stored-secrets.ts';
 
 export const RECEIPT_ALG = 'EdDSA';
@@ -27,14 +26,14 @@ const loaded = new WeakMap<Db, Map<string, Promise<SigningKey>>>();
  * stored key is used, and a key is generated when there is none (race-safe across processes).
  * @param configured `config.receiptSigningKey`
  * @param now epoch ms
- * @param keyring seals a new key and opens a stored one; defaults to the request's keyring
+ * @param keyring seals a new key and opens a stored one (`deps.keyring`)
  * @throws DecryptError when the stored key does not open (wrong master key configuration).
  */
 export async function activeSigningKey(
   db: Db,
   configured: string | undefined,
   now: number,
-  keyring?: Keyring,
+  keyring: Keyring,
 ): Promise<SigningKey> {
   const cacheKey = configured ?? '';
   let cache = loaded.get(db);
@@ -45,7 +44,7 @@ export async function activeSigningKey(
   let found = cache.get(cacheKey);
   if (!found) {
     const own = cache;
-    found = loadActive(db, configured, now, currentKeyring(keyring));
+    found = loadActive(db, configured, now, keyring);
     own.set(cacheKey, found);
     found.catch(() => own.delete(cacheKey));
   }

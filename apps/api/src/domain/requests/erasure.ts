@@ -8,7 +8,7 @@ import { type Db, schema } from '@assent/db';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { ApiError } from '../../errors.ts';
-import { currentKeyring } from '../../security/keyring-scope.ts';
+import type { Keyring } from '../../security/keyring.ts';
 import { recordAudit } from '../audit.ts';
 import { emailIndexOf } from '../portal-auth.ts';
 import { forgetSubjectIdentifiers, historySubjects, subjectsByIds } from '../subjects.ts';
@@ -27,11 +27,18 @@ export const LEGAL_HOLD_BASIS =
  * Runs the erasure of a `verified` erasure request whose cooling-off has ended: moves it to
  * `in_progress`, hands the product's identifiers to the data providers (fan-out), then
  * removes the subject's personal data from every Assent table, all in one transaction.
+ * @param keyring opens the subject's identifiers and computes the email blind indexes of its
+ *   portal codes and sessions (`deps.keyring`)
  * @returns how many provider calls were created (0 → the caller may complete it at once).
  */
-export async function executeErasure(tx: Tx, request: RequestRow, now: number): Promise<number> {
+export async function executeErasure(
+  tx: Tx,
+  request: RequestRow,
+  now: number,
+  keyring: Keyring,
+): Promise<number> {
   const ids = await historySubjects(tx, request.subjectId);
-  const rows = await subjectsByIds(tx, ids);
+  const rows = await subjectsByIds(tx, ids, keyring);
   const main = rows.find((r) => r.id === request.subjectId);
   await transition(tx, request.id, 'in_progress', { actor: { type: 'job' }, note: 'erasure' }, now);
   const calls = await fanOut(
@@ -59,8 +66,7 @@ export async function executeErasure(tx: Tx, request: RequestRow, now: number): 
   };
   if (emails.length > 0) {
     // Portal codes and sessions hold only the address's blind index (and sealed address).
-    const ring = currentKeyring();
-    const indexes = emails.map((e) => emailIndexOf(ring, e));
+    const indexes = emails.map((e) => emailIndexOf(keyring, e));
     const sessions = await tx
       .delete(schema.portalSessions)
       .where(inArray(schema.portalSessions.emailIndex, indexes))

@@ -11,16 +11,20 @@ import { type Conn, requestsOf } from './requests.ts';
 
 export const EXPORT_SCHEMA = 'assent-export/1';
 
-/** Builds the JSON document of everything Assent holds about one subject (and its merged devices). */
+/**
+ * Builds the JSON document of everything Assent holds about one subject (and its merged devices).
+ * @param receipts signing options; its `keyring` (`deps.keyring`) also opens the subject's
+ *   email and external id.
+ */
 export async function exportDocument(
   db: Conn,
   subjectId: string,
   requestId: string,
   now: number,
-  receipts: Omit<ReceiptOptions, 'now'> = {},
+  receipts: Omit<ReceiptOptions, 'now'>,
 ) {
   const ids = await historySubjects(db, subjectId);
-  const [subject] = await subjectsByIds(db, [subjectId]);
+  const [subject] = await subjectsByIds(db, [subjectId], receipts.keyring);
   if (!subject) throw new Error('subject not found');
   const [property] = await db
     .select()

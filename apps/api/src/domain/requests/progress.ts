@@ -5,7 +5,6 @@
 import { type Db, schema } from '@assent/db';
 import { and, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Deps } from '../../context.ts';
-import { withKeyring } from '../../security/keyring-scope.ts';
 import { recordAudit } from '../audit.ts';
 import { executeErasure } from './erasure.ts';
 import { exportCsv, exportDocument, exportHtml } from './export.ts';
@@ -39,18 +38,16 @@ async function claim(
 /** Runs every erasure whose cooling-off period has ended (R4). @returns how many ran */
 export async function executeDueErasures(deps: Deps): Promise<number> {
   const now = deps.clock();
-  return withKeyring(deps.keyring, () =>
-    claim(
-      deps.database.db,
-      and(
-        eq(schema.privacyRequests.type, 'erasure'),
-        eq(schema.privacyRequests.status, 'verified'),
-        lte(schema.privacyRequests.executeAfter, new Date(now)),
-      ),
-      async (tx, row) => {
-        await executeErasure(tx, row, now);
-      },
+  return claim(
+    deps.database.db,
+    and(
+      eq(schema.privacyRequests.type, 'erasure'),
+      eq(schema.privacyRequests.status, 'verified'),
+      lte(schema.privacyRequests.executeAfter, new Date(now)),
     ),
+    async (tx, row) => {
+      await executeErasure(tx, row, now, deps.keyring);
+    },
   );
 }
 
@@ -61,48 +58,47 @@ export async function executeDueErasures(deps: Deps): Promise<number> {
  */
 export async function completeReadyRequests(deps: Deps): Promise<number> {
   const now = deps.clock();
-  return withKeyring(deps.keyring, () =>
-    claim(
-      deps.database.db,
-      and(
-        inArray(schema.privacyRequests.type, ['access', 'erasure']),
-        eq(schema.privacyRequests.status, 'in_progress'),
-        sql`not exists (select 1 from provider_calls pc where pc.request_id = ${schema.privacyRequests.id} and pc.status = 'pending')`,
-      ),
-      async (tx, row) => {
-        if (row.type === 'access') {
-          const doc = await exportDocument(tx, row.subjectId, row.id, now, {
-            signingKey: deps.config.receiptSigningKey,
-            publicUrl: deps.config.publicUrl,
-          });
-          await tx
-            .insert(schema.requestExports)
-            .values({
-              requestId: row.id,
-              subjectId: row.subjectId,
-              json: doc,
-              csv: exportCsv(doc),
-              html: exportHtml(doc),
-              createdAt: new Date(now),
-              expiresAt: new Date(now + deps.config.requests.exportTtlMs),
-            })
-            .onConflictDoNothing();
-          await addEvent(tx, row, 'export_ready', null, now);
-          await recordAudit(
-            tx,
-            {
-              actor: { type: 'job' },
-              action: 'subject.export_build',
-              subjectId: row.subjectId,
-              target: row.id,
-              details: { events: doc.consentEvents.length },
-            },
-            now,
-          );
-        }
-        await transition(tx, row.id, 'completed', { actor: { type: 'job' } }, now);
-      },
+  return claim(
+    deps.database.db,
+    and(
+      inArray(schema.privacyRequests.type, ['access', 'erasure']),
+      eq(schema.privacyRequests.status, 'in_progress'),
+      sql`not exists (select 1 from provider_calls pc where pc.request_id = ${schema.privacyRequests.id} and pc.status = 'pending')`,
     ),
+    async (tx, row) => {
+      if (row.type === 'access') {
+        const doc = await exportDocument(tx, row.subjectId, row.id, now, {
+          signingKey: deps.config.receiptSigningKey,
+          publicUrl: deps.config.publicUrl,
+          keyring: deps.keyring,
+        });
+        await tx
+          .insert(schema.requestExports)
+          .values({
+            requestId: row.id,
+            subjectId: row.subjectId,
+            json: doc,
+            csv: exportCsv(doc),
+            html: exportHtml(doc),
+            createdAt: new Date(now),
+            expiresAt: new Date(now + deps.config.requests.exportTtlMs),
+          })
+          .onConflictDoNothing();
+        await addEvent(tx, row, 'export_ready', null, now);
+        await recordAudit(
+          tx,
+          {
+            actor: { type: 'job' },
+            action: 'subject.export_build',
+            subjectId: row.subjectId,
+            target: row.id,
+            details: { events: doc.consentEvents.length },
+          },
+          now,
+        );
+      }
+      await transition(tx, row.id, 'completed', { actor: { type: 'job' } }, now);
+    },
   );
 }
 
@@ -112,45 +108,43 @@ export async function completeReadyRequests(deps: Deps): Promise<number> {
  */
 export async function alertOverdue(deps: Deps): Promise<number> {
   const now = deps.clock();
-  return withKeyring(deps.keyring, () =>
-    claim(
-      deps.database.db,
-      and(
-        inArray(schema.privacyRequests.status, OPEN_STATUSES),
-        lt(schema.privacyRequests.dueAt, new Date(now)),
-        isNull(schema.privacyRequests.overdueAlertedAt),
-      ),
-      async (tx, row) => {
-        await tx
-          .update(schema.privacyRequests)
-          .set({ overdueAlertedAt: new Date(now) })
-          .where(eq(schema.privacyRequests.id, row.id));
-        await tx.insert(schema.outbox).values({
-          id: `obx_overdue_${row.id}`,
-          propertyId: row.propertyId,
-          subjectId: row.subjectId,
-          topic: 'request.overdue',
-          payload: {
-            requestId: row.id,
-            type: row.type,
-            status: row.status,
-            dueAt: row.dueAt.toISOString(),
-          },
-        });
-        await addEvent(tx, row, 'overdue', null, now);
-        await recordAudit(
-          tx,
-          {
-            actor: { type: 'job' },
-            action: 'request.overdue',
-            subjectId: row.subjectId,
-            target: row.id,
-            details: { type: row.type, dueAt: row.dueAt.toISOString() },
-          },
-          now,
-        );
-      },
+  return claim(
+    deps.database.db,
+    and(
+      inArray(schema.privacyRequests.status, OPEN_STATUSES),
+      lt(schema.privacyRequests.dueAt, new Date(now)),
+      isNull(schema.privacyRequests.overdueAlertedAt),
     ),
+    async (tx, row) => {
+      await tx
+        .update(schema.privacyRequests)
+        .set({ overdueAlertedAt: new Date(now) })
+        .where(eq(schema.privacyRequests.id, row.id));
+      await tx.insert(schema.outbox).values({
+        id: `obx_overdue_${row.id}`,
+        propertyId: row.propertyId,
+        subjectId: row.subjectId,
+        topic: 'request.overdue',
+        payload: {
+          requestId: row.id,
+          type: row.type,
+          status: row.status,
+          dueAt: row.dueAt.toISOString(),
+        },
+      });
+      await addEvent(tx, row, 'overdue', null, now);
+      await recordAudit(
+        tx,
+        {
+          actor: { type: 'job' },
+          action: 'request.overdue',
+          subjectId: row.subjectId,
+          target: row.id,
+          details: { type: row.type, dueAt: row.dueAt.toISOString() },
+        },
+        now,
+      );
+    },
   );
 }
 
