@@ -20,6 +20,10 @@ import {
 const BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+// BENCH_ONLY=read,paced (any of bare, write, read, paced, may) runs only those scenarios, e.g.
+// to profile one of them with BENCH_CPU_PROF; reads still get devices from a short write.
+const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const wanted = (kind: string) => !ONLY || ONLY.includes(kind);
 assertLoopback(BASE);
 
 const loadBefore = loadavg()
@@ -39,6 +43,9 @@ const child = spawn(
     ...(process.env.BENCH_CPU_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : []),
+    // BENCH_NODE_ARGS='--trace-gc …': more flags for the API process; its output then goes to
+    // the bench's stderr.
+    ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     '--import',
     'tsx',
     fileURLToPath(new URL('./server.ts', import.meta.url)),
@@ -79,6 +86,7 @@ try {
   const urls = await new Promise<{ api: string; bare: string }>((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {
+      if (process.env.BENCH_NODE_ARGS) process.stderr.write(d);
       buf += d.toString();
       const line = buf.split('\n').find((l) => l.startsWith('{"api"'));
       if (line) resolve(JSON.parse(line));
@@ -116,25 +124,26 @@ async function scenarios(
 
   let written = 0;
   let batches = 0;
+  const writeOptions = () => ({
+    url: urls.api,
+    duration: SECONDS,
+    request: {
+      method: 'POST',
+      path: '/v1/consents',
+      headers: { ...widget, 'content-type': 'application/json' },
+      body,
+      setupRequest: (req: { headers?: Record<string, string> }) => ({
+        ...req,
+        headers: {
+          ...req.headers,
+          'x-assent-device': benchDevice(++written),
+          'idempotency-key': `bench-${name}-${++batches}`,
+        },
+      }),
+    },
+  });
   const write = (label: string) =>
-    load(label, {
-      url: urls.api,
-      duration: SECONDS,
-      request: {
-        method: 'POST',
-        path: '/v1/consents',
-        headers: { ...widget, 'content-type': 'application/json' },
-        body,
-        setupRequest: (req) => ({
-          ...req,
-          headers: {
-            ...req.headers,
-            'x-assent-device': benchDevice(++written),
-            'idempotency-key': `bench-${name}-${++batches}`,
-          },
-        }),
-      },
-    }).then((f) => ({
+    load(label, writeOptions()).then((f) => ({
       ...f,
       scenario: `${f.scenario} (${BANNER_PURPOSES.length} decisions/batch)`,
     }));
@@ -158,18 +167,23 @@ async function scenarios(
   const may = await mayScenario(urls.api, db);
 
   const out: Figure[] = [];
-  out.push(
-    await load('bare Hono route (same process)', {
+  const run = async (kind: string, figure: () => Promise<Figure>) => {
+    if (wanted(kind)) out.push(await figure());
+  };
+  await run('bare', () =>
+    load('bare Hono route (same process)', {
       url: urls.bare,
       duration: SECONDS,
       request: { path: '/' },
     }),
   );
+  // Reads rotate over the devices written: a filtered run writes some first, unreported.
+  if (!wanted('write')) await load('devices for the reads', { ...writeOptions(), duration: 2 });
   await load('warm-up', { url: urls.api, duration: 2, request: readRequest });
-  out.push(await write('batch write, small ledger'));
-  out.push(await read('experience+state read, small ledger'));
-  out.push(await read('experience+state read at 1,000 req/s, small ledger', 1000));
-  out.push(await may('may() check, small ledger'));
+  await run('write', () => write('batch write, small ledger'));
+  await run('read', () => read('experience+state read, small ledger'));
+  await run('paced', () => read('experience+state read at 1,000 req/s, small ledger', 1000));
+  await run('may', () => may('may() check, small ledger'));
   if (EVENTS <= 0) return out;
   const [{ count: before } = { count: '0' }] = await db.sql<{ count: string }[]>`
     select count(*)::text as count from consent_events`;
@@ -178,15 +192,11 @@ async function scenarios(
   );
   const seconds = await bulkLoad(db.sql, property.id, EVENTS);
   console.log(`bench: bulk load took ${seconds.toFixed(1)} s`);
-  out.push(await write(`batch write, +${EVENTS.toLocaleString('en')} events`));
-  out.push(await read(`experience+state read, +${EVENTS.toLocaleString('en')} events`));
-  out.push(
-    await read(
-      `experience+state read at 1,000 req/s, +${EVENTS.toLocaleString('en')} events`,
-      1000,
-    ),
-  );
-  out.push(await may(`may() check, +${EVENTS.toLocaleString('en')} events`));
+  const big = `+${EVENTS.toLocaleString('en')} events`;
+  await run('write', () => write(`batch write, ${big}`));
+  await run('read', () => read(`experience+state read, ${big}`));
+  await run('paced', () => read(`experience+state read at 1,000 req/s, ${big}`, 1000));
+  await run('may', () => may(`may() check, ${big}`));
   return out;
 }
 
