@@ -10,6 +10,7 @@ import { createEndpoint } from './webhooks.ts';
 import {
   backoffMs,
   deliverDue,
+  FAN_OUT_BATCH,
   fanOutOutbox,
   forgetWebhookSubjects,
   MAX_ATTEMPTS,
@@ -191,6 +192,24 @@ describe('webhook delivery', () => {
     expect(other?.deliveredAt).toBeNull();
   });
 
+  it('one run hands over every waiting outbox row, also when no endpoint is subscribed (no backlog)', async () => {
+    const count = FAN_OUT_BATCH * 2 + 50;
+    await t.database.db.insert(schema.outbox).values(
+      Array.from({ length: count }, () => ({
+        id: newId('obx'),
+        propertyId: t.propertyId,
+        topic: 'consent.changed',
+        payload: {},
+      })),
+    );
+    await dispatch();
+    const [pending] = await t.database.sql<{ n: number }[]>`
+      select count(*)::int as n from outbox
+      where delivered_at is null and topic = 'consent.changed'`;
+    expect(pending?.n).toBe(0);
+    expect(await webhookWorkDue(deps)).toBe(false);
+  });
+
   it('S2/R4: a body is kept (encrypted) only while it may be sent; erasure drops it and cancels retries', async () => {
     const endpoint = await register(t, receiver.url('/retained'));
     receiver.answer(500);
@@ -233,7 +252,7 @@ describe('webhook delivery', () => {
     const endpoint = await createEndpoint(prod, t.propertyId, { url }, { type: 'system' }, resolve);
     answer = '127.0.0.1'; // the name now points into Assent's own network
     await grantAnalytics(t);
-    expect(await fanOutOutbox(prod, t.clock.now())).toBe(1);
+    expect((await fanOutOutbox(prod, t.clock.now())).messages).toBe(1);
     expect(await deliverDue(prod, 20, resolve)).toBe(1);
     expect(asked).toEqual(['hooks.shop.example', 'hooks.shop.example']);
     expect(receiver.at('/rebound')).toHaveLength(0);

@@ -26,6 +26,9 @@ export function backoffMs(attempt: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, attempt - 1), 12 * 3_600_000);
 }
 
+/** Outbox rows one `fanOutOutbox` call hands over (one transaction). */
+export const FAN_OUT_BATCH = 200;
+
 const bodyAad = (id: string) => fieldAad('webhook_deliveries', 'body', id);
 
 /**
@@ -33,9 +36,15 @@ const bodyAad = (id: string) => fieldAad('webhook_deliveries', 'body', id);
  * their property that subscribes to the topic, and marks the rows handed over, in one
  * transaction (rows locked with SKIP LOCKED, so workers never fan out one row twice).
  * Other outbox topics are left for their own consumers.
- * @param now epoch ms @returns messages created
+ * @param now epoch ms
+ * @param limit most outbox rows handed over by one call
+ * @returns `rows` handed over (a full `limit` means more may be waiting) and `messages` created
  */
-export async function fanOutOutbox(deps: Deps, now: number, limit = 200): Promise<number> {
+export async function fanOutOutbox(
+  deps: Deps,
+  now: number,
+  limit = FAN_OUT_BATCH,
+): Promise<{ rows: number; messages: number }> {
   const { keyring } = deps;
   return deps.database.db.transaction(async (tx) => {
     const rows = await tx
@@ -45,7 +54,7 @@ export async function fanOutOutbox(deps: Deps, now: number, limit = 200): Promis
       .orderBy(asc(schema.outbox.createdAt))
       .limit(limit)
       .for('update', { skipLocked: true });
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) return { rows: 0, messages: 0 };
     const propertyIds = [...new Set(rows.map((r) => r.propertyId))];
     const endpoints = await tx
       .select()
@@ -110,7 +119,7 @@ export async function fanOutOutbox(deps: Deps, now: number, limit = 200): Promis
           rows.map((r) => r.id),
         ),
       );
-    return messages.length;
+    return { rows: rows.length, messages: messages.length };
   });
 }
 
