@@ -142,11 +142,11 @@ async function scenarios(
       }),
     },
   });
-  const write = (label: string) =>
-    load(label, writeOptions()).then((f) => ({
-      ...f,
-      scenario: `${f.scenario} (${BANNER_PURPOSES.length} decisions/batch)`,
-    }));
+  const write = async (label: string) => {
+    const f = await load(label, writeOptions());
+    await settle(db);
+    return { ...f, scenario: `${f.scenario} (${BANNER_PURPOSES.length} decisions/batch)` };
+  };
   let r = 0;
   const readRequest = {
     method: 'GET',
@@ -178,7 +178,10 @@ async function scenarios(
     }),
   );
   // Reads rotate over the devices written: a filtered run writes some first, unreported.
-  if (!wanted('write')) await load('devices for the reads', { ...writeOptions(), duration: 2 });
+  if (!wanted('write')) {
+    await load('devices for the reads', { ...writeOptions(), duration: 2 });
+    await settle(db);
+  }
   await load('warm-up', { url: urls.api, duration: 2, request: readRequest });
   await run('write', () => write('batch write, small ledger'));
   await run('read', () => read('experience+state read, small ledger'));
@@ -198,6 +201,26 @@ async function scenarios(
   await run('paced', () => read(`experience+state read at 1,000 req/s, ${big}`, 1000));
   await run('may', () => may(`may() check, ${big}`));
   return out;
+}
+
+/**
+ * After a write scenario: waits (at most 60 s) until the API's job runner has worked off the
+ * outbox rows the writes left (consent.changed messages), then VACUUM ANALYZE, so the next
+ * scenario measures its own requests and not the previous one's background work.
+ */
+async function settle(db: NonNullable<typeof database>): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    const [row] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from outbox where delivered_at is null`;
+    if (!row?.n || performance.now() - started > 60_000) {
+      if (row?.n) console.log(`bench: ${row.n} outbox rows still pending after 60 s`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await db.sql`vacuum analyze`;
+  console.log(`bench: settled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** `POST /v1/server/may` when the API has it; otherwise the same state query called directly. */
