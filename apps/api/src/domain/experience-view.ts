@@ -1,4 +1,4 @@
-// The experience answer (contract `Experience`) as JSON text. Everything in it but the device's
+// The experience answer (contract `Experience`) as UTF-8 JSON. Everything in it but the device's
 // state, what to ask and GPC depends only on the property's configuration and the locale, so
 // that part is serialized once per configuration version and locale and reused: on the hot
 // read, building and serializing the 7 KB of purposes and notices was the largest item of work
@@ -9,16 +9,16 @@ import { ageGateOf } from './minors.ts';
 import { type LoadedPurpose, noticeFor, type PropertyRow } from './properties.ts';
 import { purposeView } from './purpose-view.ts';
 
-/** The parts of an answer fixed by the configuration version and the locale, as JSON text. */
+/** The parts of an answer fixed by the configuration version and the locale, as UTF-8 JSON. */
 interface FixedParts {
   /** The property row it was built from (a row read again is a new object). */
   property: PropertyRow;
-  /** `property` of the answer. */
-  head: string;
+  /** `{"property":…,"purposes":[` */
+  head: Buffer;
   /** Each purpose with a notice in this locale: its view without `state` and without the closing brace. */
-  purposes: { key: string; open: string }[];
-  /** `age` of the answer. */
-  age: string;
+  purposes: { key: string; open: Buffer }[];
+  /** The `age` value and the closing brace of the answer. */
+  age: Buffer;
 }
 
 /**
@@ -42,21 +42,23 @@ function fixedParts(
   if (hit && hit.property === property) return hit;
   const built: FixedParts = {
     property,
-    head: JSON.stringify({
-      id: property.id,
-      name: property.name,
-      locale,
-      locales: property.locales,
-      controller: property.controller,
-    }),
+    head: Buffer.from(
+      `{"property":${JSON.stringify({
+        id: property.id,
+        name: property.name,
+        locale,
+        locales: property.locales,
+        controller: property.controller,
+      })},"purposes":[`,
+    ),
     purposes: purposes.flatMap((p) => {
       const notice = noticeFor(p, locale, property.defaultLocale);
       if (!notice) return [];
       const { state: _state, ...fixed } = purposeView(p, notice, PLACEHOLDER_STATE);
       const json = JSON.stringify({ ...fixed, refusalQuietDays: p.rule.refusalQuietDays });
-      return [{ key: p.row.key, open: json.slice(0, -1) }];
+      return [{ key: p.row.key, open: Buffer.from(json.slice(0, -1)) }];
     }),
-    age: JSON.stringify(ageGateOf(property, purposes)),
+    age: Buffer.from(`${JSON.stringify(ageGateOf(property, purposes))}}`),
   };
   byLocale.set(locale, built);
   return built;
@@ -71,7 +73,7 @@ const PLACEHOLDER_STATE: ConsentState = {
 };
 
 /**
- * The `GET /v1/experience` answer as JSON text (contract `Experience`): the property, each
+ * The `GET /v1/experience` answer as UTF-8 JSON (contract `Experience`): the property, each
  * purpose that has a notice for `locale` (the notice in `locale`, its language, or the
  * property's default) with the device's state, what to ask now, GPC, and the age gate (C12).
  * A purpose without a state in `states` is left out, as is one without any notice.
@@ -86,13 +88,25 @@ export function experienceJson(
     ask: AskPlan;
     gpc: { honoured: boolean; optedOut: string[] };
   },
-): string {
+): Buffer {
   const fixed = fixedParts(property, purposes, locale);
-  let list = '';
+  const parts: Buffer[] = [fixed.head];
   for (const p of fixed.purposes) {
     const state = dynamic.states.get(p.key);
     if (!state) continue;
-    list += `${list ? ',' : ''}${p.open},"state":${JSON.stringify(stateView(state))}}`;
+    if (parts.length > 1) parts.push(COMMA);
+    parts.push(p.open, Buffer.from(`,"state":${JSON.stringify(stateView(state))}}`));
   }
-  return `{"property":${fixed.head},"purposes":[${list}],"ask":${JSON.stringify(dynamic.ask)},"gpc":${JSON.stringify(dynamic.gpc)},"age":${fixed.age}}`;
+  parts.push(
+    Buffer.from(
+      `],"ask":${JSON.stringify(dynamic.ask)},"gpc":${JSON.stringify(dynamic.gpc)},"age":`,
+    ),
+    fixed.age,
+  );
+  // One copy into memory outside the JavaScript heap: a string answer would be flattened,
+  // then encoded again when written (about 15 KB of garbage per read, and the GC pauses
+  // that come with it).
+  return Buffer.concat(parts);
 }
+
+const COMMA = Buffer.from(',');

@@ -65,7 +65,11 @@ export const experienceRoutes = router().openapi(route, async (c) => {
   // Serialized by hand around parts built once per configuration version and locale; tests
   // parse every answer with the contract's `Experience` schema.
   return c.body(
-    experienceJson(property, purposes, locale, { states, ask, gpc: { honoured: gpc, optedOut } }),
+    experienceJson(property, purposes, locale, {
+      states,
+      ask,
+      gpc: { honoured: gpc, optedOut },
+    }) as Uint8Array<ArrayBuffer>,
     200,
     { 'content-type': 'application/json' },
   ) as unknown as TypedResponse<ExperienceBody, 200, 'json'>;
