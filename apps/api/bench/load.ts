@@ -16,6 +16,8 @@ export interface Figure {
   /** Responses that were not 2xx, plus socket errors and time-outs. */
   failed: number;
   total: number;
+  /** CPU time of the API process per answered request (µs), background work included. */
+  apiCpuUs?: number;
   /** Paced runs: the generator's own p99 lateness in sending (ms); a late send counts as latency. */
   lateP99?: number;
 }
@@ -156,11 +158,11 @@ export async function loop(
 export function table(figures: Figure[]): string {
   const rows = figures.map(
     (f) =>
-      `| ${f.scenario}${f.lateP99 === undefined ? '' : ` (generator late p99 ${f.lateP99.toFixed(1)} ms)`} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50.toFixed(1)} | ${f.p99.toFixed(1)} | ${f.total.toLocaleString('en')} | ${f.failed} |`,
+      `| ${f.scenario}${f.lateP99 === undefined ? '' : ` (generator late p99 ${f.lateP99.toFixed(1)} ms)`} | ${Math.round(f.rps).toLocaleString('en')} | ${f.p50.toFixed(1)} | ${f.p99.toFixed(1)} | ${f.apiCpuUs === undefined || Number.isNaN(f.apiCpuUs) ? 'n/a' : Math.round(f.apiCpuUs)} | ${f.total.toLocaleString('en')} | ${f.failed} |`,
   );
   return [
-    '| scenario | req/s | p50 ms | p99 ms | requests | failed |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | req/s | p50 ms | p99 ms | API CPU µs/req | requests | failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }

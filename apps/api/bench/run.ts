@@ -3,6 +3,7 @@
 // postgres), starts the API as a child process on port 0, and drops the database at the end.
 // Bounded: BENCH_SECONDS per scenario (default 8) and a 5-minute hard stop; 127.0.0.1 only.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@assent/db';
@@ -168,7 +169,10 @@ async function scenarios(
 
   const out: Figure[] = [];
   const run = async (kind: string, figure: () => Promise<Figure>) => {
-    if (wanted(kind)) out.push(await figure());
+    if (!wanted(kind)) return;
+    const cpu0 = apiCpuMs(child.pid);
+    const f = await figure();
+    out.push({ ...f, apiCpuUs: ((apiCpuMs(child.pid) - cpu0) * 1000) / Math.max(1, f.total) });
   };
   await run('bare', () =>
     load('bare Hono route (same process)', {
@@ -201,6 +205,21 @@ async function scenarios(
   await run('paced', () => read(`experience+state read at 1,000 req/s, ${big}`, 1000));
   await run('may', () => may(`may() check, ${big}`));
   return out;
+}
+
+/**
+ * CPU time (ms) the API process has used so far, user + system, from /proc/<pid>/stat
+ * (Linux, 10 ms ticks); NaN elsewhere. Steadier than throughput on a shared machine: it does
+ * not count time the process waited for a core.
+ */
+function apiCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /**
