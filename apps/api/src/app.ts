@@ -122,9 +122,21 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
   app.get('/healthz', (c) => c.json({ ok: true, database: deps.database.kind }));
   app.route('/', staticRoutes(deps.assets ?? {}));
 
-  app.notFound((c) =>
-    problem(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`)),
-  );
+  app.notFound((c) => {
+    // RFC 9110 §15.5.6: a path that exists under other methods answers 405 with `Allow`.
+    const allow = allowedMethods(app, c.req.path);
+    if (allow.length > 0 && !allow.includes(c.req.method)) {
+      c.header('Allow', allow.join(', '));
+      return problem(
+        c,
+        new ApiError(
+          'method_not_allowed',
+          `${c.req.method} is not allowed on ${c.req.path}; use ${allow.join(' or ')}.`,
+        ),
+      );
+    }
+    return problem(c, new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}.`));
+  });
   app.onError((err, c) => {
     if (err instanceof ApiError) return problem(c, err);
     if (err instanceof HTTPException && err.status < 500) {
@@ -145,6 +157,21 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
     return problem(c, new ApiError('internal_error'));
   });
   return app;
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * The methods a route (not a middleware) answers on `path`, e.g. `['GET', 'HEAD', 'POST']`;
+ * empty when no route has the path. HEAD is answered wherever GET is.
+ */
+function allowedMethods(app: OpenAPIHono<AppEnv>, path: string): string[] {
+  const found = METHODS.filter((method) => {
+    const m = method === 'HEAD' ? 'GET' : method;
+    const [handlers] = app.router.match(m, path);
+    return handlers.some(([[, route]]) => route.method === m);
+  });
+  return found;
 }
 
 /** SQLSTATEs of text the database cannot store: 22021 character_not_in_repertoire (NUL), 22P05. */

@@ -6,6 +6,7 @@ export const errorCodes = {
   origin_not_allowed: { status: 403, title: 'This origin is not allowed for the property' },
   csrf_failed: { status: 403, title: 'Cross-site request refused' },
   not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'This method is not allowed on this resource' },
   idempotency_conflict: { status: 409, title: 'Idempotency-Key was used with a different request' },
   unknown_purpose: { status: 422, title: 'Unknown purpose' },
   necessary_purpose: { status: 422, title: 'A necessary purpose takes no consent decision' },

@@ -8,6 +8,7 @@ import { Problem } from '@assent/contract';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../app.ts';
+import { DEMO_SECRET_KEY } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
 import { staticRoutes } from './static.ts';
 
@@ -48,6 +49,41 @@ describe('limits', () => {
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(Problem.parse(await res.json()).code).toBe('payload_too_large');
+  });
+
+  it('a wrong method on an existing route answers 405 with Allow; an unknown path 404', async () => {
+    const wrong = await t.app.request('/v1/experience', {
+      method: 'POST',
+      headers: t.widgetHeaders(t.newDevice()),
+      body: '{}',
+    });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD');
+    expect(wrong.headers.get('content-type')).toContain('application/problem+json');
+    expect(Problem.parse(await wrong.json()).code).toBe('method_not_allowed');
+    const del = await t.app.request('/v1/consents', {
+      method: 'DELETE',
+      headers: t.widgetHeaders(t.newDevice()),
+    });
+    expect(del.status).toBe(405);
+    expect(del.headers.get('allow')).toBe('GET, HEAD, POST');
+    // Server routes check the secret key first (401 without it), then the method.
+    expect((await t.app.request('/v1/server/may', { method: 'GET' })).status).toBe(401);
+    const server = await t.app.request('/v1/server/may', {
+      method: 'GET',
+      headers: { authorization: `Bearer ${DEMO_SECRET_KEY}` },
+    });
+    expect(server.status).toBe(405);
+    expect(server.headers.get('allow')).toBe('POST');
+    for (const [method, path] of [
+      ['POST', '/v1/nope'],
+      ['GET', '/v1/nope'],
+      ['DELETE', '/nope'],
+    ] as const) {
+      const res = await t.app.request(path, { method, headers: t.widgetHeaders(t.newDevice()) });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(Problem.parse(await res.json()).code).toBe('not_found');
+    }
   });
 
   it('serves the portal SPA for its pages but never for an unknown /portal/api route', async () => {
