@@ -8,8 +8,9 @@ import { matchedRoutes } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv, Deps } from './context.ts';
 import { ApiError, problem } from './errors.ts';
-import { propertyAuth } from './middleware/property.ts';
+import { propertyAuth, widgetCors } from './middleware/property.ts';
 import { signInRateLimit, widgetRateLimit } from './middleware/rate-limit.ts';
+import { wellFormedText } from './middleware/well-formed.ts';
 import { adminRoutes } from './routes/admin/index.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { dataProviderRoutes } from './routes/data-providers.ts';
@@ -23,6 +24,7 @@ import { portalHistoryRoutes } from './routes/portal-history.ts';
 import { portalReconfirmRoutes } from './routes/portal-reconfirm.ts';
 import { portalRequestRoutes } from './routes/portal-requests.ts';
 import { jwksRoutes, receiptRoutes } from './routes/receipts.ts';
+import { IMPORT_MAX_BODY_BYTES } from './routes/server/import.ts';
 import { serverRoutes } from './routes/server/index.ts';
 import { staticRoutes } from './routes/static.ts';
 import { registerWebhookEvents, webhookRoutes } from './routes/webhooks.ts';
@@ -67,18 +69,27 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
     );
   });
   app.use(transportSecurity());
-  // JSON bodies are small (a batch is at most 50 decisions): refuse anything larger before parsing.
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) =>
-      problem(
-        c,
-        new ApiError('payload_too_large', `Bodies are limited to ${MAX_BODY_BYTES} bytes.`),
-      ),
-  });
+  // Widget CORS first, so that every refusal below (body limit, key, origin, rate limit,
+  // unknown route) is readable by an allowed origin's widget and carries Vary: Origin.
+  app.use('/v1/*', widgetCors());
+  // JSON bodies are small (a batch is at most 50 decisions): refuse anything larger before
+  // parsing. A server import (200 records) may take up to IMPORT_MAX_BODY_BYTES.
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: (c) =>
+        problem(c, new ApiError('payload_too_large', `Bodies are limited to ${maxSize} bytes.`)),
+    });
+  const limitBody = limit(MAX_BODY_BYTES);
+  const limitImport = limit(IMPORT_MAX_BODY_BYTES);
   // Only for methods that carry a body: on a GET the check would make the Node adapter build
   // a full Request object for nothing (measurable on the experience read).
-  app.use((c, next) => (BODILESS.has(c.req.method) ? next() : limitBody(c, next)));
+  app.use((c, next) => {
+    if (BODILESS.has(c.req.method)) return next();
+    return (c.req.path === '/v1/server/import' ? limitImport : limitBody)(c, next);
+  });
+  const wellFormed = wellFormedText();
+  app.use((c, next) => (BODILESS.has(c.req.method) ? next() : wellFormed(c, next)));
   // HSTS comes from transportSecurity (production only, one policy for every answer).
   app.use(
     '/portal/*',

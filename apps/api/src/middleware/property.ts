@@ -21,9 +21,15 @@ import { ApiError } from '../errors.ts';
  */
 const CONFIRMED_BY_ROUTE = new Set(['GET /v1/experience', 'GET /v1/consents', 'POST /v1/consents']);
 
-/** @throws ApiError `origin_not_allowed` (403) when `origin` is not on the property's list. */
-function assertOrigin(property: PropertyRow, origin: string | undefined): void {
+/**
+ * Refuses an origin the property does not allow, taking back the provisional CORS grant of
+ * `widgetCors` so the refusal is not readable by that origin.
+ * @throws ApiError `origin_not_allowed` (403) when `origin` is not on the property's list.
+ */
+function assertOrigin(c: Context<AppEnv>, property: PropertyRow, origin: string | undefined): void {
   if (origin && !property.allowedOrigins.includes(origin)) {
+    c.header('Access-Control-Allow-Origin', undefined);
+    c.header('Access-Control-Expose-Headers', undefined);
     throw new ApiError('origin_not_allowed', `Origin ${origin} is not allowed for this property.`);
   }
 }
@@ -43,7 +49,7 @@ export async function confirmPropertyVersion(
   if (configVersionOf(property) === version) return property;
   const fresh = await propertyByKeyVersioned(c.get('deps').database.db, property.publishableKey);
   if (!fresh) throw new ApiError('unauthorized', 'Unknown publishable key.');
-  assertOrigin(fresh, c.req.header('origin'));
+  assertOrigin(c, fresh, c.req.header('origin'));
   c.set('property', fresh);
   return fresh;
 }
@@ -77,21 +83,25 @@ function deviceCookie(c: Context<AppEnv>, id: string): string {
   return `${DEVICE_COOKIE}=${id}; Path=/; Max-Age=${DEVICE_COOKIE_MAX_AGE_S}; SameSite=Lax${domain}${secure}`;
 }
 
+/** Response headers a widget's script may read (RFC 9457 problems carry the rest in the body). */
+const EXPOSED_HEADERS = 'Retry-After';
+
 /**
- * Resolves `X-Assent-Key` (or `?key=`) to a property and checks `Origin` against its
- * allowed origins. Preflights are answered for any origin (they carry no key); the real
- * request is refused with 403 `origin_not_allowed`, and carries no CORS grant, when the
- * origin is not on the list. With ASSENT_DEVICE_COOKIE=true a successful answer also sets the
- * device cookie (`assent_device`, 400 days, SameSite=Lax, `Domain` = ASSENT_COOKIE_DOMAIN)
- * and allows credentials for that exact origin, so a widget with `serverCookie: true` keeps
- * its id in a cookie Safari does not cap at 7 days.
- * @throws ApiError `unauthorized` (401) for a missing or unknown key.
+ * CORS for the widget routes (`/v1/*` except `/v1/server/*`), registered before every check
+ * that can refuse a request (body limit, key, rate limit), so that every answer, refusals
+ * included, carries `Vary: Origin` and the widget's script can read the problem of a refusal
+ * that reveals nothing about a property (unknown key, body too large, wrong method): a
+ * provisional `Access-Control-Allow-Origin` echoing the origin, without credentials.
+ * `propertyAuth` takes it back for an origin the property does not allow (403) and adds
+ * credentials when the API sets the device cookie. Preflights (OPTIONS, which carry no key)
+ * are answered here for any origin; the real request is then refused, with no grant.
  */
-export function propertyAuth() {
-  return createMiddleware<AppEnv>(async function propertyAuth(c, next) {
+export function widgetCors() {
+  return createMiddleware<AppEnv>(async function widgetCors(c, next) {
+    if (c.req.path.startsWith('/v1/server/')) return next();
     const origin = c.req.header('origin');
-    const credentials = c.get('deps').config.deviceCookie.enabled;
     if (c.req.method === 'OPTIONS') {
+      const credentials = c.get('deps').config.deviceCookie.enabled;
       return c.body(null, 204, {
         'Access-Control-Allow-Origin': origin ?? '*',
         'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
@@ -101,7 +111,32 @@ export function propertyAuth() {
         Vary: 'Origin',
       });
     }
-    // No route here (only middleware matched): answer 404, not a key error.
+    // Set before the route answers: headers set on a finished answer make Hono rebuild it
+    // around a stream body, which costs the hot read more than the whole middleware chain.
+    c.header('Vary', 'Origin', { append: true });
+    if (origin) {
+      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    }
+    return next();
+  });
+}
+
+/**
+ * Resolves `X-Assent-Key` (or `?key=`) to a property and checks `Origin` against its
+ * allowed origins (after `widgetCors`). A real request from an origin not on the list is
+ * refused with 403 `origin_not_allowed` and carries no CORS grant. With
+ * ASSENT_DEVICE_COOKIE=true a successful answer also sets the device cookie
+ * (`assent_device`, 400 days, SameSite=Lax, `Domain` = ASSENT_COOKIE_DOMAIN) and allows
+ * credentials for that exact origin, so a widget with `serverCookie: true` keeps its id in a
+ * cookie Safari does not cap at 7 days.
+ * @throws ApiError `unauthorized` (401) for a missing or unknown key.
+ */
+export function propertyAuth() {
+  return createMiddleware<AppEnv>(async function propertyAuth(c, next) {
+    const origin = c.req.header('origin');
+    const credentials = c.get('deps').config.deviceCookie.enabled;
+    // No route here (only middleware matched): answer 404 or 405, not a key error.
     if (!matchedRoutes(c).some((r) => r.method !== 'ALL')) return next();
     const key = c.req.header('x-assent-key') ?? c.req.query('key');
     if (!key)
@@ -116,16 +151,9 @@ export function propertyAuth() {
       property = await propertyByKeyVersioned(db, key);
     }
     if (!property) throw new ApiError('unauthorized', 'Unknown publishable key.');
-    assertOrigin(property, origin);
+    assertOrigin(c, property, origin);
     c.set('property', property);
-    // Headers are set before the route answers: they join the answer as it is built (error
-    // answers included). Set on a finished answer, Hono would rebuild it around a stream
-    // body, which costs the hot read more than everything else in this middleware.
-    if (origin) {
-      c.header('Access-Control-Allow-Origin', origin);
-      if (credentials) c.header('Access-Control-Allow-Credentials', 'true');
-      c.header('Vary', 'Origin', { append: true });
-    }
+    if (origin && credentials) c.header('Access-Control-Allow-Credentials', 'true');
     const device = credentials ? widgetDevice(c) : undefined;
     const cookie = device && DEVICE_ID.test(device);
     if (cookie) c.header('Set-Cookie', deviceCookie(c, device));

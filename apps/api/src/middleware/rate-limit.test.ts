@@ -77,6 +77,8 @@ describe('rate limits on the public endpoints', () => {
     expect(retry).toBeLessThanOrEqual(2 * (WINDOW_MS / 1000));
     // The widget can read the refusal: the CORS grant is still on it.
     expect(over.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    // …and its script may read Retry-After.
+    expect(over.headers.get('access-control-expose-headers')).toContain('Retry-After');
     // Waiting as told lets the next request through (on either instance).
     now += retry * 1000;
     expect((await read(device)).status).toBe(200);

@@ -39,6 +39,38 @@ describe('limits', () => {
     expect(consents.consents.analytics?.status).toBe('unset');
   });
 
+  it('P1: refuses text that is not well-formed Unicode (a lone surrogate) instead of storing U+FFFD', async () => {
+    const device = t.newDevice();
+    const lone = await t.decisionBody(device, 'analytics', 'granted', {
+      source: 'banner',
+      surface: 'banner\ud800',
+    });
+    const res = await t.app.request('/v1/consents', {
+      method: 'POST',
+      headers: t.widgetHeaders(device),
+      body: JSON.stringify(lone),
+    });
+    expect(res.status).toBe(400);
+    const problemBody = Problem.parse(await res.json());
+    expect(problemBody.code).toBe('invalid_request');
+    expect(problemBody.errors?.[0]?.path).toBe('json.surface');
+    const consents = (await (
+      await t.app.request('/v1/consents', { headers: t.widgetHeaders(device) })
+    ).json()) as { consents: Record<string, { status: string }> };
+    expect(consents.consents.analytics?.status).toBe('unset');
+    // A well-formed pair (an emoji) is text like any other.
+    const pair = await t.decisionBody(device, 'analytics', 'granted', {
+      source: 'banner',
+      surface: 'banner\u{1F44D}',
+    });
+    const ok = await t.app.request('/v1/consents', {
+      method: 'POST',
+      headers: t.widgetHeaders(device),
+      body: JSON.stringify(pair),
+    });
+    expect(ok.status).toBe(201);
+  });
+
   it('refuses a body over the limit with 413 before parsing it', async () => {
     const huge = JSON.stringify({ decisions: [], pad: 'x'.repeat(MAX_BODY_BYTES) });
     const res = await t.app.request('/v1/consents', {

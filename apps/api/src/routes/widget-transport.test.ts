@@ -116,6 +116,53 @@ describe('GET /v1/experience with query parameters', () => {
   });
 });
 
+describe('CORS on every widget answer', () => {
+  const cors = (res: Response) => ({
+    status: res.status,
+    origin: res.headers.get('access-control-allow-origin'),
+    vary: res.headers.get('vary'),
+  });
+
+  it('refusals that reveal nothing about a property are readable by the page: unknown key, no key, body too large, wrong method', async () => {
+    const headers = { origin: TEST_ORIGIN };
+    const unknownKey = await plain.app.request(
+      `/v1/experience?key=pk_nope&device=${plain.newDevice()}`,
+      { headers },
+    );
+    const noKey = await plain.app.request('/v1/consents', {
+      headers: { ...headers, 'x-assent-device': plain.newDevice() },
+    });
+    const huge = 'x'.repeat(70_000);
+    const tooLarge = await plain.app.request('/v1/consents', {
+      method: 'POST',
+      headers: { ...plain.widgetHeaders(plain.newDevice()), 'content-length': String(huge.length) },
+      body: huge,
+    });
+    const wrongMethod = await plain.app.request('/v1/experience', {
+      method: 'PUT',
+      headers: plain.widgetHeaders(plain.newDevice()),
+    });
+    expect([unknownKey, noKey, tooLarge, wrongMethod].map(cors)).toEqual([
+      { status: 401, origin: TEST_ORIGIN, vary: 'Origin' },
+      { status: 401, origin: TEST_ORIGIN, vary: 'Origin' },
+      { status: 413, origin: TEST_ORIGIN, vary: 'Origin' },
+      { status: 405, origin: TEST_ORIGIN, vary: 'Origin' },
+    ]);
+    // Nothing but the problem is in them.
+    expect(await unknownKey.json()).toMatchObject({ code: 'unauthorized' });
+  });
+
+  it('an origin the property does not allow gets no grant on its refusal; every answer varies on Origin', async () => {
+    const evil = await plain.app.request(query(plain.newDevice()), {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(cors(evil)).toEqual({ status: 403, origin: null, vary: 'Origin' });
+    expect(evil.headers.get('access-control-expose-headers')).toBeNull();
+    const noOrigin = await plain.app.request(query(plain.newDevice()));
+    expect(cors(noOrigin)).toEqual({ status: 200, origin: null, vary: 'Origin' });
+  });
+});
+
 describe('server-set device cookie (ASSENT_DEVICE_COOKIE=true)', () => {
   it('sets assent_device (400 days, Lax, Secure, Domain) and allows credentials for the exact origin', async () => {
     const device = cookie.newDevice();

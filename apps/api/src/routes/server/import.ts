@@ -23,7 +23,7 @@ const route = createRoute({
   security: [{ secretKey: [] }],
   summary: 'Import consents collected elsewhere',
   description:
-    "Up to 200 records (and 64 KiB: 413 `payload_too_large`; send larger imports as several requests), each one decision of one of your users (`externalId`) with the source system's record `id` and its `provenance`. Each becomes an append-only event with `source: import`, its projection and an outbox row, all in one transaction: one invalid record rejects the batch and writes nothing. Re-sending a record id with the same content answers `duplicate` and writes nothing (409 `import_conflict` with different content). A separate-consent purpose (PIPL 23, 25, 29, 39) is imported as granted only when the record attests `surface: separate_dialog`. `actor: guardian` records a guardian's consent for a minor (REQUIREMENTS C12). Audited with the API key as actor.",
+    "Up to 200 records (and 1 MiB: 413 `payload_too_large`; send larger imports as several requests), each one decision of one of your users (`externalId`) with the source system's record `id` and its `provenance`. Each becomes an append-only event with `source: import`, its projection and an outbox row, all in one transaction: one invalid record rejects the batch and writes nothing. Re-sending a record id with the same content answers `duplicate` and writes nothing (409 `import_conflict` with different content). A separate-consent purpose (PIPL 23, 25, 29, 39) is imported as granted only when the record attests `surface: separate_dialog`. `actor: guardian` records a guardian's consent for a minor (REQUIREMENTS C12). Audited with the API key as actor.",
   request: { body: { content: { 'application/json': { schema: ImportInput } }, required: true } },
   responses: {
     200: { description: 'Imported', content: { 'application/json': { schema: ImportOutput } } },
@@ -38,6 +38,9 @@ const route = createRoute({
     ),
   },
 });
+
+/** Largest import body (bytes): 200 records of up to ~5 KB each; other routes take 64 KiB. */
+export const IMPORT_MAX_BODY_BYTES = 1024 * 1024;
 
 export const importRoutes = router().openapi(route, async (c) => {
   const { database, clock, keyring } = c.get('deps');

@@ -347,6 +347,28 @@ describe('POST /v1/server/import', () => {
     expect(await auditActions(null, 'consent.import')).not.toHaveLength(0);
   });
 
+  it('takes the documented 200 records a request with realistic ids (over the 64 KiB of other routes)', async () => {
+    const records = Array.from({ length: 200 }, (_, i) =>
+      record({
+        id: crypto.randomUUID(),
+        externalId: `user_${crypto.randomUUID()}`,
+        purpose: i % 2 ? 'marketing_email' : 'analytics',
+        provenance: {
+          system: 'crm',
+          reference: `https://crm.example/forms/newsletter-2025/submissions/${crypto.randomUUID()}`,
+          method: 'web form',
+        },
+      }),
+    );
+    const body = JSON.stringify({ records });
+    expect(body.length).toBeGreaterThan(64 * 1024);
+    const res = await post('/import', { records });
+    expect(res.status).toBe(200);
+    expect(ImportOutput.parse(await res.json())).toMatchObject({ imported: 200, duplicates: 0 });
+    const tooMany = await post('/import', { records: [...records, record()] });
+    expect(tooMany.status).toBe(400);
+  });
+
   it('C5: a separate-consent grant is imported only when the record attests its own dialog; a bad record rejects the batch', async () => {
     const user = `user_${t.newDevice()}`;
     const bad = await post('/import', {
@@ -467,4 +489,48 @@ describe('GET /v1/server/events', () => {
       await local.dispose();
     }
   }, 240_000);
+
+  it('takes plain dates YYYY-MM-DD for from/to, meaning 00:00:00 UTC of that day', async () => {
+    const times = [
+      '2021-03-14T23:59:59.999Z', // the day before
+      '2021-03-15T00:00:00.000Z', // first instant of the day
+      '2021-03-15T23:59:59.999Z', // last instant of the day
+      '2021-03-16T00:00:00.000Z', // `to` is exclusive
+    ];
+    const res = await post('/import', {
+      records: times.map((collectedAt, i) =>
+        record({ id: `plain-date-${i}`, externalId: `plain_date_user_${i}`, collectedAt }),
+      ),
+    });
+    expect(res.status).toBe(200);
+    const exported = async (query: string) => {
+      const r = await get(`/events?${query}`);
+      expect(r.status, query).toBe(200);
+      return (await r.text())
+        .trimEnd()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => ExportedEvent.parse(JSON.parse(l)).collectedAt);
+    };
+    const day = await exported('from=2021-03-15&to=2021-03-16');
+    expect(day).toEqual([times[1], times[2]]);
+    // The same range as full timestamps, and the two forms mixed.
+    expect(await exported('from=2021-03-15T00:00:00Z&to=2021-03-16T00:00:00Z')).toEqual(day);
+    expect(await exported('from=2021-03-15&to=2021-03-16T08:00:00%2B08:00')).toEqual(day);
+    const audit = await t.database.db
+      .select()
+      .from(schema.auditEvents)
+      .where(eq(schema.auditEvents.action, 'consent.export'));
+    expect(audit.map((a) => a.details)).toContainEqual({
+      from: '2021-03-15T00:00:00.000Z',
+      to: '2021-03-16T00:00:00.000Z',
+    });
+    // Not a date: 400 naming the parameter.
+    for (const bad of ['from=2021-02-30&to=2021-03-16', 'from=2021-3-15&to=2021-03-16', 'from=15.03.2021&to=2021-03-16']) {
+      const r = await get(`/events?${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(Problem.parse(await r.json()).errors?.[0]?.path).toBe('query.from');
+    }
+    expect((await get('/events?from=2021-03-15&to=2021-03-15')).status).toBe(400);
+  });
 });
