@@ -6,6 +6,22 @@ export const IsoTime = z
   .datetime({ offset: true })
   .openapi({ example: '2026-11-29T08:00:00.000Z' });
 
+/**
+ * A time bound given as a full ISO timestamp with offset, or as a plain date `YYYY-MM-DD`,
+ * which means 00:00:00 UTC of that day (ECMAScript reads a date-only ISO string as UTC, so
+ * `new Date(value)` gives that instant for both forms).
+ */
+export const IsoTimeOrDate = z.union([IsoTime, z.iso.date()]).openapi({ example: '2026-01-01' });
+
+/**
+ * An optional query parameter for which an empty value (`?locale=`, as a form or
+ * `URLSearchParams` sends an empty string) means the parameter is absent; any other value
+ * must match `schema`.
+ */
+export function optionalQueryParam<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+}
+
 export const Decision = z.enum(['granted', 'denied', 'withdrawn']).openapi('Decision');
 export const ConsentStatus = z
   .enum(['unset', 'granted', 'denied', 'withdrawn', 'expired', 'stale'])

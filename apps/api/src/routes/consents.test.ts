@@ -4,7 +4,7 @@ import { schema } from '@assent/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPropertyConfig } from '../domain/property-config.ts';
-import { demoPropertyConfig } from '../seed/demo-property.ts';
+import { DEMO_PUBLISHABLE_KEY, demoPropertyConfig } from '../seed/demo-property.ts';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../testing.ts';
 
 let t: TestApp;
@@ -67,6 +67,33 @@ describe('GET /v1/experience', () => {
     const fr = await experience(t.newDevice(), '?locale=fr-FR');
     expect(fr.property.locale).toBe('en');
     expect(fr.purposes.find((p) => p.key === 'analytics')?.notice.title).toBe('Analytics');
+  });
+
+  it('treats an empty locale or gpc (`?locale=&gpc=`) as absent: the default locale, no GPC', async () => {
+    const device = t.newDevice();
+    const empty = await experience(device, '?locale=&gpc=');
+    expect(empty.property.locale).toBe('en');
+    expect(empty.gpc.honoured).toBe(false);
+    expect(empty).toEqual(await experience(device));
+    // The query form the widget sends, with the locale left empty.
+    const q = new URLSearchParams({
+      key: DEMO_PUBLISHABLE_KEY,
+      device: t.newDevice(),
+      locale: '',
+    });
+    const res = await t.app.request(`/v1/experience?${q}`, { headers: { origin: TEST_ORIGIN } });
+    expect(res.status).toBe(200);
+    expect(Experience.parse(await res.json()).property.locale).toBe('en');
+    // A value that is there must still be a locale.
+    const bad = await t.app.request('/v1/experience?locale=not a locale', {
+      headers: t.widgetHeaders(t.newDevice()),
+    });
+    expect(bad.status).toBe(400);
+    expect(Problem.parse(await bad.json()).errors?.[0]?.path).toBe('query.locale');
+    const badGpc = await t.app.request('/v1/experience?gpc=yes', {
+      headers: t.widgetHeaders(t.newDevice()),
+    });
+    expect(badGpc.status).toBe(400);
   });
 
   it('C6: sensitive and third-party notices carry necessity and impact', async () => {
@@ -222,6 +249,54 @@ describe('POST /v1/consents', () => {
       body: '{not json',
     });
     expect(garbage.status).toBe(400);
+  });
+
+  it('refuses unknown keys (a misspelt ageBand, a stray per-decision field) with 400 naming the key, writing nothing', async () => {
+    const device = t.newDevice();
+    const exp = await experience(device);
+    const body = {
+      decisions: [decision(exp, 'analytics', 'granted')],
+      source: 'preferences',
+      surface: 'preferences_save',
+      locale: 'en',
+    };
+    const eventCount = async () => (await t.database.db.select().from(schema.consentEvents)).length;
+    const before = await eventCount();
+    // `agBand` for `ageBand`: accepted as it was, the declared minor's guardian check would be skipped.
+    const typo = await record(device, { ...body, agBand: 'under_14' });
+    expect(typo.status).toBe(400);
+    const typoProblem = Problem.parse(await typo.json());
+    expect(typoProblem.code).toBe('invalid_request');
+    expect(typoProblem.errors).toEqual([
+      expect.objectContaining({
+        path: 'json',
+        code: 'unrecognized_keys',
+        message: expect.stringContaining('agBand'),
+      }),
+    ]);
+    const stray = await record(device, {
+      ...body,
+      decisions: [{ ...decision(exp, 'analytics', 'granted'), ageBand: 'under_14' }],
+    });
+    expect(stray.status).toBe(400);
+    const strayProblem = Problem.parse(await stray.json());
+    expect(strayProblem.code).toBe('invalid_request');
+    expect(strayProblem.errors).toEqual([
+      expect.objectContaining({
+        path: 'json.decisions.0',
+        code: 'unrecognized_keys',
+        message: expect.stringContaining('ageBand'),
+      }),
+    ]);
+    const foo = await record(device, { ...body, foo: 1 });
+    expect(foo.status).toBe(400);
+    expect(Problem.parse(await foo.json()).errors?.[0]?.message).toContain('foo');
+    expect(await eventCount()).toBe(before);
+    expect(
+      (await experience(device)).purposes.find((p) => p.key === 'analytics')?.state.status,
+    ).toBe('unset');
+    // The same batch without the unknown keys is recorded.
+    expect((await record(device, body)).status).toBe(201);
   });
 
   it('Idempotency-Key: a retried batch returns the first answer and writes nothing new', async () => {

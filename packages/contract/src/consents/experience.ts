@@ -1,7 +1,14 @@
 // GET /v1/experience: the property's purposes with their notices for a locale, the device's
 // current state per purpose, and what to ask now, in one round trip.
 import { z } from '@hono/zod-openapi';
-import { ConsentStatus, IsoTime, LegalBasis, Locale, SeparateConsentKind } from '../common.ts';
+import {
+  ConsentStatus,
+  IsoTime,
+  LegalBasis,
+  Locale,
+  optionalQueryParam,
+  SeparateConsentKind,
+} from '../common.ts';
 
 export const DataCategory = z.object({ name: z.string(), level: z.enum(['L1', 'L2', 'L3']) });
 export const Recipient = z.object({ name: z.string(), country: z.string().optional() });
@@ -66,12 +73,13 @@ export const ExperienceQuery = z.object({
     .max(128)
     .optional()
     .openapi({ param: { name: 'device', in: 'query' } }),
-  locale: Locale.optional().openapi({ param: { name: 'locale', in: 'query' } }),
-  /** The widget's Global Privacy Control signal (`navigator.globalPrivacyControl`); same effect as `Sec-GPC: 1`. */
-  gpc: z
-    .enum(['0', '1'])
-    .optional()
-    .openapi({ param: { name: 'gpc', in: 'query' } }),
+  /** The notice locale; absent or empty (`?locale=`) → the property's default locale. */
+  locale: optionalQueryParam(Locale).openapi({ param: { name: 'locale', in: 'query' } }),
+  /**
+   * The widget's Global Privacy Control signal (`navigator.globalPrivacyControl`); same effect
+   * as `Sec-GPC: 1`. Empty (`?gpc=`) is the same as absent.
+   */
+  gpc: optionalQueryParam(z.enum(['0', '1'])).openapi({ param: { name: 'gpc', in: 'query' } }),
 });
 
 /** The age gate (C12; PIPL 31, GDPR 8, Cal. Civ. 1798.120(c)); see @assent/policy `ageGate`. */

@@ -4,15 +4,23 @@ import { z } from '@hono/zod-openapi';
 import { ConsentSource, Decision, IsoTime, Locale } from '../common.ts';
 import { StateView } from './experience.ts';
 
-export const DecisionInput = z.object({
-  purpose: z.string().min(1).max(64),
-  decision: Decision,
-  /** The notice the person saw (id from the experience). */
-  noticeId: z.string().min(1).max(64),
-  /** Its hash as shown; must match the stored version. */
-  noticeHash: z.string().regex(/^[0-9a-f]{64}$/),
-});
+/** One decision of a batch. Unknown keys are refused (400), like a misspelt top-level field. */
+export const DecisionInput = z
+  .object({
+    purpose: z.string().min(1).max(64),
+    decision: Decision,
+    /** The notice the person saw (id from the experience). */
+    noticeId: z.string().min(1).max(64),
+    /** Its hash as shown; must match the stored version. */
+    noticeHash: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
 
+/**
+ * The body of POST /v1/consents. Strict: an unknown key (a typo such as `agBand`, which would
+ * otherwise skip the guardian check silently) is a 400 `invalid_request` naming the key, as
+ * `/v1/server/import` and `assent apply` already do.
+ */
 export const RecordConsentsInput = z
   .object({
     decisions: z.array(DecisionInput).min(1).max(50),
@@ -33,6 +41,7 @@ export const RecordConsentsInput = z
      */
     ageBand: z.string().regex(AGE_BAND).optional().openapi({ example: '14_plus' }),
   })
+  .strict()
   .openapi('RecordConsentsInput');
 
 export const RecordedEvent = z.object({

@@ -1,7 +1,14 @@
 // The server API for the product's backend (secret key): the processing check may(), a
 // subject's state and history, bulk import with provenance, and the NDJSON event export.
 import { z } from '@hono/zod-openapi';
-import { ConsentSource, ConsentStatus, Decision, IsoTime, Locale } from '../common.ts';
+import {
+  ConsentSource,
+  ConsentStatus,
+  Decision,
+  IsoTime,
+  IsoTimeOrDate,
+  Locale,
+} from '../common.ts';
 import { StateView } from '../consents/experience.ts';
 
 const ExternalId = z.string().min(1).max(255);
@@ -125,9 +132,20 @@ export const ImportOutput = z
   })
   .openapi('ImportOutput');
 
+/**
+ * The range of GET /v1/server/events: `from <= collectedAt < to`. Each bound is a full ISO
+ * timestamp with offset or a plain date `YYYY-MM-DD` (00:00:00 UTC of that day), like
+ * `assent audit export --from 2026-01-01`.
+ */
 export const EventsQuery = z.object({
-  from: IsoTime.openapi({ param: { name: 'from', in: 'query' } }),
-  to: IsoTime.openapi({ param: { name: 'to', in: 'query' } }),
+  from: IsoTimeOrDate.openapi({
+    param: { name: 'from', in: 'query' },
+    description: 'Inclusive; an ISO timestamp, or `YYYY-MM-DD` for 00:00:00 UTC of that day.',
+  }),
+  to: IsoTimeOrDate.openapi({
+    param: { name: 'to', in: 'query' },
+    description: 'Exclusive; an ISO timestamp, or `YYYY-MM-DD` for 00:00:00 UTC of that day.',
+  }),
 });
 
 /** One line of the NDJSON export. */

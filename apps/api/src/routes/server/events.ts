@@ -19,7 +19,8 @@ const route = createRoute({
   security: [{ secretKey: [] }],
   summary: 'Export consent events (NDJSON)',
   description:
-    'Every consent event of the property with `from <= collectedAt < to` (ISO times), oldest first, one JSON object per line (`application/x-ndjson`), streamed in pages of 1,000 (constant memory at any size). Subjects appear by their pseudonymous `subjectId`. The export is written to the audit log with the API key as actor (GDPR 7(1) evidence for auditors).',
+    'Every consent event of the property with `from <= collectedAt < to`, oldest first, one JSON object per line (`application/x-ndjson`), streamed in pages of 1,000 (constant memory at any size). Subjects appear by their pseudonymous `subjectId`. The export is written to the audit log with the API key as actor (GDPR 7(1) evidence for auditors).\n\n' +
+    '`from` and `to` are each a full ISO timestamp with offset (`2026-01-01T08:00:00+08:00`, `2026-01-01T00:00:00Z`) or a plain date `YYYY-MM-DD`, which means 00:00:00 UTC of that day (as `assent audit export --from 2026-01-01` reads it): `from=2026-01-01&to=2026-02-01` is all of January 2026 in UTC.',
   request: { query: EventsQuery },
   responses: {
     200: {
@@ -40,6 +41,7 @@ eventExportRoutes.get('/events', async (c) => {
   const parsed = EventsQuery.safeParse(c.req.query());
   if (!parsed.success) throw fromZod(parsed.error, 'query');
   const q = parsed.data;
+  // A plain `YYYY-MM-DD` parses as 00:00:00 UTC of that day (ECMAScript date-only form).
   const from = new Date(q.from);
   const to = new Date(q.to);
   if (!(from < to))

@@ -526,7 +526,11 @@ describe('GET /v1/server/events', () => {
       to: '2021-03-16T00:00:00.000Z',
     });
     // Not a date: 400 naming the parameter.
-    for (const bad of ['from=2021-02-30&to=2021-03-16', 'from=2021-3-15&to=2021-03-16', 'from=15.03.2021&to=2021-03-16']) {
+    for (const bad of [
+      'from=2021-02-30&to=2021-03-16',
+      'from=2021-3-15&to=2021-03-16',
+      'from=15.03.2021&to=2021-03-16',
+    ]) {
       const r = await get(`/events?${bad}`);
       expect(r.status, bad).toBe(400);
       expect(Problem.parse(await r.json()).errors?.[0]?.path).toBe('query.from');
