@@ -1,16 +1,17 @@
 // Input limits and routing edges: oversized bodies and unknown portal API routes answer
 // problem+json, never a 500 or an HTML page.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Problem } from '@assent/contract';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../app.ts';
 import { DEMO_SECRET_KEY } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
-import { staticRoutes } from './static.ts';
+import { pickEncoding, staticRoutes } from './static.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -130,5 +131,77 @@ describe('limits', () => {
     const res = await t.app.request('/portal/api/nope');
     expect(res.status).toBe(404);
     expect(Problem.parse(await res.json()).code).toBe('not_found');
+  });
+
+  it('serves the widget and portal bundles gzip- or brotli-compressed when accepted, plain otherwise', async () => {
+    // A bundle-like script: repetitive enough to compress, varied enough to be realistic.
+    const script = Buffer.from(
+      Array.from(
+        { length: 800 },
+        (_, i) =>
+          `function f${i}(a){return a.map((x)=>x*${i}).filter(Boolean).join("${i % 7}");}\n`,
+      ).join(''),
+    );
+    const sdkDist = mkdtempSync(join(tmpdir(), 'assent-sdk-'));
+    writeFileSync(join(sdkDist, 'assent.js'), script);
+    writeFileSync(join(sdkDist, 'tiny.js'), 'x');
+    const portalDist = mkdtempSync(join(tmpdir(), 'assent-portal-'));
+    mkdirSync(join(portalDist, 'assets'));
+    writeFileSync(join(portalDist, 'assets', 'app-1a2b.js'), script);
+    writeFileSync(
+      join(portalDist, 'index.html'),
+      `<!doctype html><title>portal</title>${'<p>x</p>'.repeat(300)}`,
+    );
+    const app = new Hono().route('/', staticRoutes({ sdkDist, portalDist }));
+    const get = async (path: string, acceptEncoding?: string) => {
+      const res = await app.request(
+        path,
+        acceptEncoding === undefined ? {} : { headers: { 'accept-encoding': acceptEncoding } },
+      );
+      expect(res.status, path).toBe(200);
+      return { res, bytes: Buffer.from(await res.arrayBuffer()) };
+    };
+
+    for (const path of ['/sdk/assent.js', '/portal/assets/app-1a2b.js']) {
+      // Twice: the second answer comes from the in-memory copy and must be the same.
+      for (let i = 0; i < 2; i++) {
+        const gz = await get(path, 'gzip, deflate');
+        expect(gz.res.headers.get('content-encoding')).toBe('gzip');
+        expect(gz.res.headers.get('vary')).toBe('Accept-Encoding');
+        expect(gz.res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+        expect(gz.bytes.length).toBeLessThan(script.length / 3);
+        expect(gunzipSync(gz.bytes).equals(script)).toBe(true);
+      }
+      const br = await get(path, 'gzip, deflate, br, zstd');
+      expect(br.res.headers.get('content-encoding')).toBe('br');
+      expect(brotliDecompressSync(br.bytes).equals(script)).toBe(true);
+      for (const accept of [undefined, 'identity', 'gzip;q=0, br;q=0']) {
+        const plain = await get(path, accept);
+        expect(plain.res.headers.get('content-encoding'), String(accept)).toBeNull();
+        expect(plain.res.headers.get('vary')).toBe('Accept-Encoding');
+        expect(plain.bytes.equals(script)).toBe(true);
+      }
+    }
+    // The SPA fallback page is compressed too, and keeps its headers.
+    const page = await get('/portal/requests', 'gzip');
+    expect(page.res.headers.get('content-encoding')).toBe('gzip');
+    expect(page.res.headers.get('cache-control')).toBe('no-cache');
+    expect(gunzipSync(page.bytes).toString()).toContain('<title>portal</title>');
+    // A file compression would not shrink goes out as it is.
+    const tiny = await get('/sdk/tiny.js', 'gzip');
+    expect(tiny.res.headers.get('content-encoding')).toBeNull();
+    expect(tiny.bytes.toString()).toBe('x');
+  });
+
+  it('picks br, then gzip, honouring q=0 (RFC 9110 §12.5.3)', () => {
+    expect(pickEncoding('gzip, deflate, br')).toBe('br');
+    expect(pickEncoding('gzip')).toBe('gzip');
+    expect(pickEncoding('x-gzip')).toBe('gzip');
+    expect(pickEncoding('br;q=0, gzip;q=0.5')).toBe('gzip');
+    expect(pickEncoding('GZIP ; q=1')).toBe('gzip');
+    expect(pickEncoding('gzip;q=0')).toBeNull();
+    expect(pickEncoding('identity')).toBeNull();
+    expect(pickEncoding('')).toBeNull();
+    expect(pickEncoding(undefined)).toBeNull();
   });
 });
