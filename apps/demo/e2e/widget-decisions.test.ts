@@ -85,6 +85,11 @@ describe('widget decisions', () => {
 
     // From preferences: Review → the same dialog; refusing withdraws.
     await page.locator('[data-assent="customize"]').click();
+    // The "Asked separately" list uses the portal's words: never decided is "Not decided yet".
+    const row = (key: string) =>
+      page.locator('div.p', { has: page.locator(`[data-assent="separate-open-${key}"]`) });
+    expect(await row('face_login').textContent()).toContain('Agreed');
+    expect(await row('share_with_partners').textContent()).toContain('Not decided yet');
     await page.locator('[data-assent="separate-open-face_login"]').click();
     await page.locator('[data-assent="separate-deny"]').click();
     await expect

@@ -1,12 +1,14 @@
 // Second layer: one switch per purpose, off unless granted (C1); necessary purposes shown as
 // always on; separate-consent purposes each open their own dialog (C5). Nothing is saved
 // until "Save"; Escape or × closes without saving.
+import type { ConsentStateView } from '@assent/contract/types';
 import { isEffective, preferencesDrafts } from '../core/decisions.ts';
 import { decideGuarded } from './age-gate.ts';
 import { modal } from './focus.ts';
 import { h } from './h.ts';
 import type { UiProps } from './props.ts';
 import { purposeDetails } from './purpose-details.ts';
+import type { Strings } from './strings.ts';
 
 /**
  * The preferences dialog. `choices` (purpose key → switch position) belongs to the caller so
@@ -74,7 +76,7 @@ export function preferences(props: UiProps, choices: Record<string, boolean>): H
               'div',
               { class: 'ph' },
               h('h3', null, p.notice.title),
-              h('span', null, isEffective(states[p.key], now) ? t.agreed : t.notAgreed),
+              h('span', null, separateStatus(states[p.key], now, t)),
             ),
             h('p', null, p.notice.description),
             h(
@@ -101,4 +103,17 @@ export function preferences(props: UiProps, choices: Record<string, boolean>): H
       h('button', { type: 'button', class: 'btn', 'data-assent': 'save', onclick: save }, t.save),
     ),
   );
+}
+
+/**
+ * The state line of a separate-consent purpose in the "Asked separately" list: agreed (an
+ * effective grant), not decided yet (never decided, `unset`: the portal's words), else not agreed.
+ */
+export function separateStatus(
+  view: ConsentStateView | undefined,
+  now: number,
+  t: Strings,
+): string {
+  if (isEffective(view, now)) return t.agreed;
+  return (view?.status ?? 'unset') === 'unset' ? t.undecided : t.notAgreed;
 }

@@ -25,6 +25,8 @@ export interface Strings {
   review: string;
   agreed: string;
   notAgreed: string;
+  /** A purpose never decided (`unset`); the portal's words for the same state. */
+  undecided: string;
   save: string;
   close: string;
   necessity: string;
@@ -76,6 +78,7 @@ const en: Strings = {
   review: 'Review',
   agreed: 'Agreed',
   notAgreed: 'Not agreed',
+  undecided: 'Not decided yet',
   save: 'Save choices',
   close: 'Close',
   necessity: 'Why it is necessary',
@@ -127,6 +130,7 @@ const zhCN: Strings = {
   review: '查看',
   agreed: '已同意',
   notAgreed: '未同意',
+  undecided: '尚未决定',
   save: '保存选择',
   close: '关闭',
   necessity: '处理的必要性',
