@@ -3,24 +3,10 @@
 // officer may unmask with a stated reason; admins manage staff and configuration but read no
 // customer data unless granted it for a while.
 
-export const PERMISSIONS = [
-  /** Read a customer's record (L2 masked, L1 hidden). */
-  'subjects.read',
-  /** See a customer's L1/L2 values in clear; each use states a reason (audited). */
-  'subjects.unmask',
-  /** Create staff, change roles, grant and revoke temporary permissions. */
-  'staff.manage',
-  /** Review behaviour alerts of other staff members (second person). */
-  'alerts.review',
-  /** Export the audit log. */
-  'audit.export',
-  /** List and read privacy requests with their timeline (each read audited). */
-  'requests.read',
-  /** Move privacy requests forward, reject them with a reason, lift a restriction. */
-  'requests.manage',
-  /** Read consent evidence kept under legal hold after an erasure (R4; legal role only). */
-  'legal_hold.read',
-] as const;
+import { STAFF_PERMISSIONS, type STAFF_ROLES } from '@assent/contract';
+
+/** Every permission (the contract's list, documented there). */
+export const PERMISSIONS = STAFF_PERMISSIONS;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLES = {
@@ -37,7 +23,7 @@ export const ROLES = {
   auditor: ['audit.export'],
   /** Reads what an erasure left under legal hold, and the requests behind it (R4). */
   legal: ['requests.read', 'legal_hold.read'],
-} as const satisfies Record<string, readonly Permission[]>;
+} as const satisfies Record<(typeof STAFF_ROLES)[number], readonly Permission[]>;
 export type Role = keyof typeof ROLES;
 
 export const ROLE_NAMES = Object.keys(ROLES) as Role[];

@@ -3,21 +3,30 @@
 import { z } from '@hono/zod-openapi';
 import { IsoTime } from '../common.ts';
 
-export const StaffPermission = z
-  .enum([
-    'subjects.read',
-    'subjects.unmask',
-    'staff.manage',
-    'alerts.review',
-    'audit.export',
-    'requests.read',
-    'requests.manage',
-    'legal_hold.read',
-  ])
-  .openapi('StaffPermission');
-export const StaffRole = z
-  .enum(['support', 'privacy_officer', 'admin', 'auditor', 'legal'])
-  .openapi('StaffRole');
+/** Every staff permission (procedure §2.2; PIPL 51; REQUIREMENTS S5), the one list. */
+export const STAFF_PERMISSIONS = [
+  /** Read a customer's record (L2 masked, L1 hidden). */
+  'subjects.read',
+  /** See a customer's L1/L2 values in clear; each use states a reason (audited). */
+  'subjects.unmask',
+  /** Create staff, change roles, grant and revoke temporary permissions. */
+  'staff.manage',
+  /** Review behaviour alerts of other staff members (second person). */
+  'alerts.review',
+  /** Export the audit log. */
+  'audit.export',
+  /** List and read privacy requests with their timeline (each read audited). */
+  'requests.read',
+  /** Move privacy requests forward, reject them with a reason, lift a restriction. */
+  'requests.manage',
+  /** Read consent evidence kept under legal hold after an erasure (R4; legal role only). */
+  'legal_hold.read',
+] as const;
+/** Every staff role; what each may do is `ROLES` in the API (staff-roles.ts). */
+export const STAFF_ROLES = ['support', 'privacy_officer', 'admin', 'auditor', 'legal'] as const;
+
+export const StaffPermission = z.enum(STAFF_PERMISSIONS).openapi('StaffPermission');
+export const StaffRole = z.enum(STAFF_ROLES).openapi('StaffRole');
 
 export const StaffSignInInput = z
   .object({
