@@ -7,7 +7,7 @@ import type { AskPlan, ConsentState } from '@assent/policy';
 import { stateView } from './consents.ts';
 import { ageGateOf } from './minors.ts';
 import { type LoadedPurpose, noticeFor, type PropertyRow } from './properties.ts';
-import { purposeView } from './purpose-view.ts';
+import { purposeFixedView } from './purpose-view.ts';
 
 /** The parts of an answer fixed by the configuration version and the locale, as UTF-8 JSON. */
 interface FixedParts {
@@ -54,8 +54,10 @@ function fixedParts(
     purposes: purposes.flatMap((p) => {
       const notice = noticeFor(p, locale, property.defaultLocale);
       if (!notice) return [];
-      const { state: _state, ...fixed } = purposeView(p, notice, PLACEHOLDER_STATE);
-      const json = JSON.stringify({ ...fixed, refusalQuietDays: p.rule.refusalQuietDays });
+      const json = JSON.stringify({
+        ...purposeFixedView(p, notice),
+        refusalQuietDays: p.rule.refusalQuietDays,
+      });
       return [{ key: p.row.key, open: Buffer.from(json.slice(0, -1)) }];
     }),
     age: Buffer.from(`${JSON.stringify(ageGateOf(property, purposes))}}`),
@@ -63,14 +65,6 @@ function fixedParts(
   byLocale.set(locale, built);
   return built;
 }
-
-/** Stands in for the state while the fixed part of a purpose view is built (then dropped). */
-const PLACEHOLDER_STATE: ConsentState = {
-  status: 'unset',
-  effective: false,
-  decidedAt: null,
-  expiresAt: null,
-};
 
 /**
  * The `GET /v1/experience` answer as UTF-8 JSON (contract `Experience`): the property, each

@@ -24,8 +24,8 @@ export function localCategories(stored: unknown, locale: string) {
   }));
 }
 
-/** A purpose with the notice shown and what holds now (contract `Purpose`). */
-export function purposeView(p: LoadedPurpose, notice: NoticeRow, state: ConsentState) {
+/** A purpose with the notice shown, without its state (the part fixed by the configuration). */
+export function purposeFixedView(p: LoadedPurpose, notice: NoticeRow) {
   return {
     key: p.row.key,
     legalBasis: p.row.legalBasis as
@@ -42,6 +42,10 @@ export function purposeView(p: LoadedPurpose, notice: NoticeRow, state: ConsentS
     dataCategories: localCategories(p.row.dataCategories, notice.locale),
     recipients: p.row.recipients,
     notice: noticeView(notice),
-    state: stateView(state),
   };
+}
+
+/** A purpose with the notice shown and what holds now (contract `Purpose`). */
+export function purposeView(p: LoadedPurpose, notice: NoticeRow, state: ConsentState) {
+  return { ...purposeFixedView(p, notice), state: stateView(state) };
 }
