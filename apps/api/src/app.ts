@@ -84,12 +84,15 @@ export function createApp(deps: Deps, log: (line: string) => void = () => {}) {
   const limitImport = limit(IMPORT_MAX_BODY_BYTES);
   // Only for methods that carry a body: on a GET the check would make the Node adapter build
   // a full Request object for nothing (measurable on the experience read).
+  // Then text that cannot be stored as sent is refused (well-formed.ts).
+  const wellFormed = wellFormedText();
   app.use((c, next) => {
     if (BODILESS.has(c.req.method)) return next();
-    return (c.req.path === '/v1/server/import' ? limitImport : limitBody)(c, next);
+    const limited = c.req.path === '/v1/server/import' ? limitImport : limitBody;
+    return limited(c, async () => {
+      await wellFormed(c, next);
+    });
   });
-  const wellFormed = wellFormedText();
-  app.use((c, next) => (BODILESS.has(c.req.method) ? next() : wellFormed(c, next)));
   // HSTS comes from transportSecurity (production only, one policy for every answer).
   app.use(
     '/portal/*',
@@ -177,12 +180,10 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
  * empty when no route has the path. HEAD is answered wherever GET is.
  */
 function allowedMethods(app: OpenAPIHono<AppEnv>, path: string): string[] {
-  const found = METHODS.filter((method) => {
+  return METHODS.filter((method) => {
     const m = method === 'HEAD' ? 'GET' : method;
-    const [handlers] = app.router.match(m, path);
-    return handlers.some(([[, route]]) => route.method === m);
+    return app.router.match(m, path)[0].some(([[, route]]) => route.method === m);
   });
-  return found;
 }
 
 /** SQLSTATEs of text the database cannot store: 22021 character_not_in_repertoire (NUL), 22P05. */
