@@ -19,6 +19,21 @@ beforeAll(async () => {
 });
 afterAll(() => t.dispose());
 
+/** POSTs a batch for `device` to /v1/consents. */
+const postBatch = (device: string, body: unknown) =>
+  t.app.request('/v1/consents', {
+    method: 'POST',
+    headers: t.widgetHeaders(device),
+    body: JSON.stringify(body),
+  });
+
+/** The device's analytics status as GET /v1/consents reports it. */
+async function analyticsStatus(device: string) {
+  const res = await t.app.request('/v1/consents', { headers: t.widgetHeaders(device) });
+  return ((await res.json()) as { consents: Record<string, { status: string }> }).consents.analytics
+    ?.status;
+}
+
 describe('limits', () => {
   it('refuses text the database cannot store (a NUL character) with 400, writing nothing', async () => {
     const device = t.newDevice();
@@ -26,18 +41,11 @@ describe('limits', () => {
       source: 'banner',
       surface: 'banner\u0000accept',
     });
-    const res = await t.app.request('/v1/consents', {
-      method: 'POST',
-      headers: t.widgetHeaders(device),
-      body: JSON.stringify(body),
-    });
+    const res = await postBatch(device, body);
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(Problem.parse(await res.json()).code).toBe('invalid_request');
-    const consents = (await (
-      await t.app.request('/v1/consents', { headers: t.widgetHeaders(device) })
-    ).json()) as { consents: Record<string, { status: string }> };
-    expect(consents.consents.analytics?.status).toBe('unset');
+    expect(await analyticsStatus(device)).toBe('unset');
   });
 
   it('P1: refuses text that is not well-formed Unicode (a lone surrogate) instead of storing U+FFFD', async () => {
@@ -46,30 +54,18 @@ describe('limits', () => {
       source: 'banner',
       surface: 'banner\ud800',
     });
-    const res = await t.app.request('/v1/consents', {
-      method: 'POST',
-      headers: t.widgetHeaders(device),
-      body: JSON.stringify(lone),
-    });
+    const res = await postBatch(device, lone);
     expect(res.status).toBe(400);
     const problemBody = Problem.parse(await res.json());
     expect(problemBody.code).toBe('invalid_request');
     expect(problemBody.errors?.[0]?.path).toBe('json.surface');
-    const consents = (await (
-      await t.app.request('/v1/consents', { headers: t.widgetHeaders(device) })
-    ).json()) as { consents: Record<string, { status: string }> };
-    expect(consents.consents.analytics?.status).toBe('unset');
+    expect(await analyticsStatus(device)).toBe('unset');
     // A well-formed pair (an emoji) is text like any other.
     const pair = await t.decisionBody(device, 'analytics', 'granted', {
       source: 'banner',
       surface: 'banner\u{1F44D}',
     });
-    const ok = await t.app.request('/v1/consents', {
-      method: 'POST',
-      headers: t.widgetHeaders(device),
-      body: JSON.stringify(pair),
-    });
-    expect(ok.status).toBe(201);
+    expect((await postBatch(device, pair)).status).toBe(201);
   });
 
   it('refuses a body over the limit with 413 before parsing it', async () => {
