@@ -13,7 +13,7 @@ import { purposesFor } from '../domain/properties.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { confirmPropertyVersion, widgetDevice } from '../middleware/property.ts';
-import { errorResponses, router } from '../openapi.ts';
+import { errorResponses, registerWidgetSecuritySchemes, router } from '../openapi.ts';
 import { requestEvidence } from './request-evidence.ts';
 
 const IdempotencyHeader = z.object({
@@ -32,6 +32,7 @@ const recordRoute = createRoute({
     headers: IdempotencyHeader,
     body: { content: { 'application/json': { schema: RecordConsentsInput } }, required: true },
   },
+  security: [{ publishableKey: [], device: [] }],
   responses: {
     201: {
       description: 'Recorded',
@@ -57,6 +58,7 @@ const readRoute = createRoute({
   summary: "This device's consents",
   description:
     'What holds now per purpose key (`effective` true only for a granted, unexpired, current grant).',
+  security: [{ publishableKey: [], device: [] }],
   responses: {
     200: { description: 'States', content: { 'application/json': { schema: ConsentsOutput } } },
     ...errorResponses('unauthorized', 'origin_not_allowed'),
@@ -198,3 +200,4 @@ async function storedAnswer(
   }
   return row.response;
 }
+registerWidgetSecuritySchemes(consentRoutes.openAPIRegistry);

@@ -42,6 +42,70 @@ describe('/openapi.json', () => {
   });
 });
 
+/** The parts of /openapi.json the security checks read. */
+type SecurityDoc = {
+  paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+  components?: { securitySchemes?: Record<string, Record<string, unknown>> };
+};
+
+/**
+ * Every operation under /v1 outside /v1/server that does not require the publishable key
+ * (one of its security requirements names `publishableKey`), as `METHOD path`; empty when all do.
+ */
+function widgetOperationsWithoutKey(doc: SecurityDoc): string[] {
+  return Object.entries(doc.paths)
+    .filter(([path]) => path.startsWith('/v1/') && !path.startsWith('/v1/server/'))
+    .flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => !(op.security ?? []).some((req) => 'publishableKey' in req))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+}
+
+describe('/openapi.json declares how the widget routes authenticate (the /docs "Try it" client)', () => {
+  it('every /v1 route outside /v1/server requires publishableKey, an apiKey in header X-Assent-Key', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as SecurityDoc;
+    const widgetPaths = Object.keys(doc.paths).filter(
+      (p) => p.startsWith('/v1/') && !p.startsWith('/v1/server/'),
+    );
+    for (const p of ['/v1/experience', '/v1/consents', '/v1/identify', '/v1/receipts/{eventId}'])
+      expect(widgetPaths).toContain(p);
+    expect(widgetOperationsWithoutKey(doc)).toEqual([]);
+    const schemes = doc.components?.securitySchemes ?? {};
+    expect(schemes.publishableKey).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Assent-Key',
+    });
+    expect(schemes.device).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-Assent-Device' });
+    // The routes that read a device id require it too.
+    for (const [path, method] of [
+      ['/v1/experience', 'get'],
+      ['/v1/consents', 'post'],
+      ['/v1/consents', 'get'],
+      ['/v1/identify', 'post'],
+      ['/v1/receipts/{eventId}', 'get'],
+    ] as const)
+      expect(doc.paths[path]?.[method]?.security, `${method} ${path}`).toEqual([
+        { publishableKey: [], device: [] },
+      ]);
+    // The server routes keep their secret key and never take the publishable one.
+    const server = Object.entries(doc.paths).filter(([p]) => p.startsWith('/v1/server/'));
+    expect(server.length).toBeGreaterThan(0);
+    for (const [, ops] of server)
+      for (const op of Object.values(ops))
+        expect(op.security?.some((req) => 'publishableKey' in req)).not.toBe(true);
+  });
+
+  it('the check can fail: a widget route without security is named', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as SecurityDoc;
+    const identify = doc.paths['/v1/identify']?.post;
+    if (!identify) throw new Error('no POST /v1/identify');
+    delete identify.security;
+    expect(widgetOperationsWithoutKey(doc)).toEqual(['POST /v1/identify']);
+  });
+});
+
 /**
  * What /docs does with the document in the browser: Scalar's workspace store loads it and
  * checks it against Scalar's own OpenAPI schema, warning "document validation errors" with

@@ -11,7 +11,7 @@ import { appendDecisionsGpc } from '../domain/gpc.ts';
 import { purposesFor, resolveLocale } from '../domain/properties.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { confirmPropertyVersion, widgetDevice } from '../middleware/property.ts';
-import { errorResponses, router } from '../openapi.ts';
+import { errorResponses, registerWidgetSecuritySchemes, router } from '../openapi.ts';
 import { requestEvidence } from './request-evidence.ts';
 
 const route = createRoute({
@@ -22,6 +22,9 @@ const route = createRoute({
     "One round trip for the widget: the property, each purpose with its notice in the best matching locale (`xx-YY` → `xx` → default) and the device's current state, what to ask now (nothing when nothing is due; REQUIREMENTS C10, C11), and the age gate (`age`: whether the widget asks the age before a grant, the age asked about, and the purposes a guardian must grant for a younger person; C12, PIPL 31, GDPR 8). With `Sec-GPC: 1` (or `?gpc=1`) the GPC-opt-out purposes are denied with `source=gpc` first, asking nothing (C13, 11 CCR §7025).\n\n" +
     'Credentials, two equivalent ways: the headers `X-Assent-Key` + `X-Assent-Device`, or the query parameters `?key=pk_…&device=…` (with `locale` and `gpc=1`). The widget uses the query form: a GET without custom headers is a CORS *simple request*, so the browser sends no preflight and the banner waits for one round trip, not two. A device cookie (`assent_device`), sent when the API sets it itself (ASSENT_DEVICE_COOKIE), wins over both; the answer then refreshes it (`Set-Cookie`, 400 days) and allows credentials for the exact origin.',
   request: { query: ExperienceQuery },
+  // The headers, or equally the query form `?key=pk_…&device=…` (ExperienceQuery, described
+  // above): OpenAPI has no "header or query" scheme, so the query form is its documented parameters.
+  security: [{ publishableKey: [], device: [] }],
   responses: {
     200: { description: 'The experience', content: { 'application/json': { schema: Experience } } },
     ...errorResponses('unauthorized', 'origin_not_allowed'),
@@ -74,3 +77,4 @@ export const experienceRoutes = router().openapi(route, async (c) => {
     { 'content-type': 'application/json' },
   ) as unknown as TypedResponse<ExperienceBody, 200, 'json'>;
 });
+registerWidgetSecuritySchemes(experienceRoutes.openAPIRegistry);

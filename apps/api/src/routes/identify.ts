@@ -5,7 +5,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { identifyDevice, verifyIdentityToken } from '../domain/identity.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { widgetDevice } from '../middleware/property.ts';
-import { errorResponses, router } from '../openapi.ts';
+import { errorResponses, registerWidgetSecuritySchemes, router } from '../openapi.ts';
 
 const route = createRoute({
   method: 'post',
@@ -14,6 +14,7 @@ const route = createRoute({
   description:
     "The product's backend signs a short-lived HS256 JWT with the property's identity secret: `sub` = its own user id, optional `email` (links the portal), `exp` at most 10 minutes after `iat`. The device's subject is merged into the user's; both histories are kept and the latest decision per purpose wins. An unsigned or expired token is refused (401 `invalid_token`).",
   request: { body: { content: { 'application/json': { schema: IdentifyInput } }, required: true } },
+  security: [{ publishableKey: [], device: [] }],
   responses: {
     200: { description: 'Linked', content: { 'application/json': { schema: IdentifyOutput } } },
     ...errorResponses('unauthorized', 'origin_not_allowed', 'invalid_token'),
@@ -28,3 +29,4 @@ export const identifyRoutes = router().openapi(route, async (c) => {
   const result = await identifyDevice(database.db, property.id, key, claims, keyring);
   return c.json(result, 200);
 });
+registerWidgetSecuritySchemes(identifyRoutes.openAPIRegistry);

@@ -10,7 +10,7 @@ import { activeSigningKey, receiptJwks } from '../domain/receipts/signing-keys.t
 import { deviceKey, historySubjects, subjectOfDevice } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { widgetDevice } from '../middleware/property.ts';
-import { errorResponses, router } from '../openapi.ts';
+import { errorResponses, registerWidgetSecuritySchemes, router } from '../openapi.ts';
 
 const receiptRoute = createRoute({
   method: 'get',
@@ -19,6 +19,7 @@ const receiptRoute = createRoute({
   description:
     'A consent receipt with the ISO/IEC TS 27560 record fields (header, principal, parties, processing, notice, event) and W3C DPV statuses (`dpv:ConsentGiven`, `dpv:RenewedConsentGiven`, `dpv:ConsentRefused`, `dpv:ConsentWithdrawn`; `current` adds `dpv:ConsentExpired` / `dpv:ConsentInvalidated`), signed as a compact JWS (EdDSA, Ed25519) verifiable with `/.well-known/jwks.json` (REQUIREMENTS P3, P4). Only the device whose person made the decision gets it: any other event id answers 404.',
   request: { params: ReceiptParams },
+  security: [{ publishableKey: [], device: [] }],
   responses: {
     200: { description: 'The receipt', content: { 'application/json': { schema: SignedReceipt } } },
     ...errorResponses('unauthorized', 'origin_not_allowed', 'not_found'),
@@ -32,6 +33,8 @@ const noticeRoute = createRoute({
   description:
     'The immutable text of one published notice version of this property, as shown, with its SHA-256 (of the canonical JSON of `content`, as stored in each consent event). Old versions stay readable forever (PIPL 17; GDPR 13; REQUIREMENTS C7).',
   request: { params: NoticeParams },
+  // The key only: a notice is the property's, not a device's (the handler reads no device id).
+  security: [{ publishableKey: [] }],
   responses: {
     200: { description: 'The notice', content: { 'application/json': { schema: NoticeVersion } } },
     ...errorResponses('unauthorized', 'origin_not_allowed', 'not_found'),
@@ -88,6 +91,7 @@ export const receiptRoutes = router()
       200,
     );
   });
+registerWidgetSecuritySchemes(receiptRoutes.openAPIRegistry);
 
 const jwksRoute = createRoute({
   method: 'get',
