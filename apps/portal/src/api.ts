@@ -80,9 +80,13 @@ export function getConfig(): Promise<{ devMailbox: boolean }> {
   return call('GET', '/config');
 }
 
-/** Asks for a one-time code by email; the answer is the same whether or not the address is known. */
-export function startSignIn(email: string): Promise<{ ok: true }> {
-  return call('POST', '/sign-in/start', { email });
+/**
+ * Asks for a one-time code by email; the answer is the same whether or not the address is known.
+ * @param locale the UI locale (BCP 47, e.g. `zh-CN`): the email is written in it (zh → Simplified
+ *   Chinese, else English); empty or absent → not sent, so the API writes English.
+ */
+export function startSignIn(email: string, locale?: string): Promise<{ ok: true }> {
+  return call('POST', '/sign-in/start', locale ? { email, locale } : { email });
 }
 
 /** Exchanges the 6-digit code for the session cookie. Errors: `invalid_code`, `too_many_attempts`. */
@@ -142,9 +146,13 @@ export function liftRestriction(id: string): Promise<{ requests: PrivacyRequest[
   return call('POST', `/requests/${encodeURIComponent(id)}/lift`);
 }
 
-/** Emails a fresh code to the signed-in address (step-up). */
-export function startStepUp(): Promise<{ ok: true }> {
-  return call('POST', '/step-up/start');
+/**
+ * Emails a fresh code to the signed-in address (step-up, R7).
+ * @param locale the UI locale (BCP 47, e.g. `zh-CN`): the email is written in it (zh → Simplified
+ *   Chinese, else English); empty or absent → not sent (body `{}`), so the API writes English.
+ */
+export function startStepUp(locale?: string): Promise<{ ok: true }> {
+  return call('POST', '/step-up/start', locale ? { locale } : {});
 }
 
 /** Confirms the fresh code; export, deletion and correction are open for 10 minutes. */

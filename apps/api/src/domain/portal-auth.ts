@@ -34,11 +34,41 @@ export function emailIndexOf(keyring: Keyring, email: string): string {
 
 const sessionEmailAad = (sessionId: string) => fieldAad('portal_sessions', 'email', sessionId);
 
+/** The languages a sign-in code email is written in (the portal ships these two). */
+export type SignInMailLocale = 'en' | 'zh-CN';
+
+/**
+ * The language of the sign-in code email for the portal's UI locale (BCP 47): any tag whose
+ * primary subtag is `zh` (`zh`, `zh-CN`, `zh-TW`, `zh-Hans-CN`) → `zh-CN`; anything else, or
+ * none → `en`. Mirrors the portal's own choice by primary subtag (apps/portal i18n).
+ */
+export function signInMailLocale(locale: string | undefined): SignInMailLocale {
+  return locale?.split('-')[0]?.toLowerCase() === 'zh' ? 'zh-CN' : 'en';
+}
+
+/** Whole minutes a code lives, as the email states it (from `CODE_TTL_MS`). */
+const CODE_TTL_MINUTES = Math.round(CODE_TTL_MS / 60_000);
+
+/** Subject and body of the sign-in code email per language; the code is the only variable. */
+const SIGN_IN_MAIL: Record<SignInMailLocale, (code: string) => { subject: string; body: string }> =
+  {
+    en: (code) => ({
+      subject: `Your Assent sign-in code: ${code}`,
+      body: `Your sign-in code is ${code}. It expires in ${CODE_TTL_MINUTES} minutes. If you did not ask for it, ignore this message.`,
+    }),
+    'zh-CN': (code) => ({
+      subject: `您的 Assent 登录验证码：${code}`,
+      body: `您的登录验证码是 ${code}，${CODE_TTL_MINUTES} 分钟内有效。如果您没有申请此验证码，请忽略此邮件。`,
+    }),
+  };
+
 /**
  * Sends a sign-in code to `email`. Answers the same whether or not the address is known;
  * past 5 codes in 15 minutes it silently sends nothing. Stores the code's hash under the
  * address's blind index, never the address.
  * @param keyring computes the address's blind index (`deps.keyring`)
+ * @param locale the portal's UI locale (BCP 47): a `zh` tag gets the email in Simplified
+ *   Chinese, anything else or none in English (`signInMailLocale`)
  */
 export async function startSignIn(
   db: Db,
@@ -46,6 +76,7 @@ export async function startSignIn(
   rawEmail: string,
   now: number,
   keyring: Keyring,
+  locale?: string,
 ): Promise<void> {
   const email = normalizeEmail(rawEmail);
   const emailIndex = emailIndexOf(keyring, email);
@@ -67,11 +98,7 @@ export async function startSignIn(
     expiresAt: new Date(now + CODE_TTL_MS),
     createdAt: new Date(now),
   });
-  await mailer.send({
-    to: email,
-    subject: `Your Assent sign-in code: ${code}`,
-    body: `Your sign-in code is ${code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
-  });
+  await mailer.send({ to: email, ...SIGN_IN_MAIL[signInMailLocale(locale)](code) });
 }
 
 /**

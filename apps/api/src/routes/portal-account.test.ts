@@ -1,14 +1,15 @@
-// Portal account: correction of profile fields (R3) behind step-up (R7), sign-out everywhere,
-// and the retention of closed request records (R8).
+// Portal account: correction of profile fields (R3) behind step-up (R7), the language of the
+// step-up code email, sign-out everywhere, and the retention of closed request records (R8).
 import { PortalRequests, Problem, ProfileView } from '@assent/contract';
 import { schema } from '@assent/db';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeOldRequests } from '../domain/requests/progress.ts';
 import { DEMO_IDENTITY_SECRET, DEMO_PUBLISHABLE_KEY } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
-import { jobDeps, json, linkEmail, portal, signIn } from './portal-test-kit.ts';
+import { CSRF_VALUE } from './portal.ts';
+import { jobDeps, json, lastCode, linkEmail, portal, signIn } from './portal-test-kit.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -67,6 +68,82 @@ describe('profile', () => {
     expect(
       (await portal(t, cookie, '/profile', { propertyId: t.propertyId, phone: '<script>' })).status,
     ).toBe(400);
+  });
+});
+
+describe('step-up code email', () => {
+  /**
+   * Signs `email` in, then asks for a step-up code with these extra headers and this raw body.
+   * @returns the session cookie, the step-up code, and the subject and body of the step-up mail
+   *   (checked to be the address's second mail, with a code other than the sign-in one)
+   */
+  async function stepUpMail(
+    email: string,
+    init: { headers?: Record<string, string>; body?: string },
+  ) {
+    await linkEmail(t, email);
+    const cookie = await signIn(t, email);
+    const signInCode = await lastCode(t, email);
+    const res = await t.app.request('/portal/api/step-up/start', {
+      method: 'POST',
+      headers: { 'x-requested-with': CSRF_VALUE, cookie, ...init.headers },
+      ...(init.body === undefined ? {} : { body: init.body }),
+    });
+    expect(res.status).toBe(202);
+    const mails = await t.database.db
+      .select()
+      .from(schema.devMailbox)
+      .where(eq(schema.devMailbox.to, email))
+      .orderBy(desc(schema.devMailbox.createdAt));
+    // Sign-in mail, then the step-up mail: two, and the newest carries a new code.
+    expect(mails).toHaveLength(2);
+    const [mail] = mails;
+    const code = await lastCode(t, email);
+    expect(code).not.toBe(signInCode);
+    return { cookie, code, subject: mail?.subject, body: mail?.body };
+  }
+  const jsonType = { 'content-type': 'application/json' };
+
+  it('writes the step-up code email in Simplified Chinese for a zh-CN portal, and its code steps up', async () => {
+    const mail = await stepUpMail('zh-step@example.com', {
+      headers: jsonType,
+      body: JSON.stringify({ locale: 'zh-CN' }),
+    });
+    expect(mail.subject).toBe(`您的 Assent 登录验证码：${mail.code}`);
+    expect(mail.body).toBe(
+      `您的登录验证码是 ${mail.code}，10 分钟内有效。如果您没有申请此验证码，请忽略此邮件。`,
+    );
+    const ok = await portal(t, mail.cookie, '/step-up/verify', { code: mail.code });
+    expect(ok.status).toBe(200);
+  });
+
+  it('keeps the step-up code email in English with no body, {} or a non-zh locale', async () => {
+    const requests = [
+      {},
+      { headers: jsonType, body: '{}' },
+      { headers: jsonType, body: JSON.stringify({ locale: 'fr-FR' }) },
+    ];
+    for (const [i, init] of requests.entries()) {
+      const mail = await stepUpMail(`en-step${i}@example.com`, init);
+      expect(mail.subject).toBe(`Your Assent sign-in code: ${mail.code}`);
+      expect(mail.body).toBe(
+        `Your sign-in code is ${mail.code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
+      );
+    }
+  });
+
+  it('refuses a JSON step-up body that is malformed or has a locale that is not BCP 47 (400)', async () => {
+    await linkEmail(t, 'bad-step@example.com');
+    const cookie = await signIn(t, 'bad-step@example.com');
+    for (const body of ['{', JSON.stringify({ locale: '<zh>' })]) {
+      const res = await t.app.request('/portal/api/step-up/start', {
+        method: 'POST',
+        headers: { ...json, cookie },
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect(Problem.parse(await res.json()).code).toBe('invalid_request');
+    }
   });
 });
 

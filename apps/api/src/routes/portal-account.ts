@@ -6,6 +6,8 @@ import {
   SignedIn,
   SignInLinkInput,
   StepUpOutput,
+  StepUpStartInput,
+  type StepUpStartInputBody,
   StepUpVerifyInput,
 } from '@assent/contract';
 import { schema } from '@assent/db';
@@ -48,6 +50,11 @@ const stepUpStart = createRoute({
   method: 'post',
   path: '/step-up/start',
   summary: 'Email a fresh code to the signed-in address',
+  description:
+    'The JSON body is optional: a `zh` `locale` sends the email in Simplified Chinese; another `locale`, none, or no body sends it in English.',
+  request: {
+    body: { content: { 'application/json': { schema: StepUpStartInput } }, required: false },
+  },
   responses: {
     202: {
       description: 'Sent',
@@ -159,7 +166,9 @@ portalAccountRoutes
   })
   .openapi(stepUpStart, async (c) => {
     const { database, mailer, clock, keyring } = c.get('deps');
-    await startSignIn(database.db, mailer, c.get('email'), clock(), keyring);
+    // Without a JSON body the validator is skipped (the body is optional): English.
+    const locale = (c.req.valid('json') as StepUpStartInputBody | undefined)?.locale;
+    await startSignIn(database.db, mailer, c.get('email'), clock(), keyring, locale);
     return c.json({ ok: true as const }, 202);
   })
   .openapi(stepUpVerify, async (c) => {

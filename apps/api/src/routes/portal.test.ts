@@ -1,6 +1,8 @@
 // The portal API: sign-in by emailed code, the customer's consents, one-click changes, and
 // that one customer can never act on another's data.
 import { PortalMe, Problem } from '@assent/contract';
+import { schema } from '@assent/db';
+import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing.ts';
 import * as kit from './portal-test-kit.ts';
@@ -15,6 +17,24 @@ const linkEmail = (email: string) => kit.linkEmail(t, email);
 const lastCode = (email: string) => kit.lastCode(t, email);
 const signIn = (email: string) => kit.signIn(t, email);
 const { json } = kit;
+
+/** Asks for a sign-in code with this request body; @returns the newest mail to its address. */
+async function codeMail(body: { email: string; locale?: string }) {
+  const res = await t.app.request('/portal/api/sign-in/start', {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(202);
+  const [mail] = await t.database.db
+    .select()
+    .from(schema.devMailbox)
+    .where(eq(schema.devMailbox.to, body.email))
+    .orderBy(desc(schema.devMailbox.createdAt))
+    .limit(1);
+  if (!mail) throw new Error('no mail sent');
+  return { subject: mail.subject, body: mail.body, code: await lastCode(body.email) };
+}
 
 async function me(cookie: string) {
   const res = await t.app.request('/portal/api/me', { headers: { cookie } });
@@ -85,6 +105,40 @@ describe('sign-in', () => {
       expect(Problem.parse(await r.json()).code).toBe('invalid_code');
     } finally {
       t.clock.advanceDays(-11 / 1440);
+    }
+  });
+
+  it('writes the code email in Simplified Chinese when the portal asks in a zh locale', async () => {
+    for (const [i, locale] of ['zh-CN', 'zh-tw'].entries()) {
+      const email = `zh${i}@example.com`;
+      const mail = await codeMail({ email, locale });
+      expect(mail.subject).toBe(`您的 Assent 登录验证码：${mail.code}`);
+      expect(mail.body).toBe(
+        `您的登录验证码是 ${mail.code}，10 分钟内有效。如果您没有申请此验证码，请忽略此邮件。`,
+      );
+    }
+    // The code read from the Chinese mail signs in.
+    const { code } = await codeMail({ email: 'zh-verify@example.com', locale: 'zh-CN' });
+    const res = await t.app.request('/portal/api/sign-in/verify', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'zh-verify@example.com', code }),
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('writes the code email in English without a locale or with a non-Chinese one', async () => {
+    const bodies = [
+      { email: 'nolocale@example.com' },
+      { email: 'fr@example.com', locale: 'fr-FR' },
+      { email: 'en@example.com', locale: 'en' },
+    ];
+    for (const body of bodies) {
+      const mail = await codeMail(body);
+      expect(mail.subject).toBe(`Your Assent sign-in code: ${mail.code}`);
+      expect(mail.body).toBe(
+        `Your sign-in code is ${mail.code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
+      );
     }
   });
 

@@ -65,7 +65,7 @@ const start = createRoute({
   path: '/sign-in/start',
   summary: 'Email a sign-in code',
   description:
-    'Always 202, whether or not the address is known; at most 5 codes per address per 15 minutes.',
+    'Always 202, whether or not the address is known; at most 5 codes per address per 15 minutes. The email is in Simplified Chinese for a `zh` `locale`, in English otherwise.',
   request: {
     body: { content: { 'application/json': { schema: SignInStartInput } }, required: true },
   },
@@ -157,7 +157,8 @@ portalRoutes
   .openapi(config, (c) => c.json({ devMailbox: c.get('deps').config.devMailbox }, 200))
   .openapi(start, async (c) => {
     const { database, mailer, clock, keyring } = c.get('deps');
-    await startSignIn(database.db, mailer, c.req.valid('json').email, clock(), keyring);
+    const { email, locale } = c.req.valid('json');
+    await startSignIn(database.db, mailer, email, clock(), keyring, locale);
     return c.json({ ok: true as const }, 202);
   })
   .openapi(verify, async (c) => {

@@ -46,7 +46,8 @@ export function StepUpDialog(props: {
 
   const send = () =>
     run(async () => {
-      await startStepUp();
+      // The code email follows the UI language; App keeps <html lang> set to the current locale.
+      await startStepUp(document.documentElement.lang);
       setSent(true);
       requestAnimationFrame(() => input.current?.focus());
     });

@@ -41,7 +41,8 @@ export function SignInPage(props: {
     setBusy(true);
     setError(null);
     try {
-      await startSignIn(address);
+      // The code email follows the UI language; App keeps <html lang> set to the current locale.
+      await startSignIn(address, document.documentElement.lang);
       setSentTo(address);
       setCode('');
       // The code field renders with the answer; focus it on the next frame.

@@ -1,6 +1,6 @@
 // Portal privacy requests (REQUIREMENTS R1-R8): list, create, cancel, step-up and profile.
 import { z } from '@hono/zod-openapi';
-import { IsoTime } from '../common.ts';
+import { IsoTime, Locale } from '../common.ts';
 
 export const RequestType = z
   .enum(['access', 'erasure', 'rectification', 'restriction'])
@@ -62,6 +62,18 @@ export const CreateRequestOutput = z
   .object({ requests: z.array(PrivacyRequestView) })
   .openapi('CreateRequestOutput');
 
+/**
+ * Ask for a step-up code (R7). The body is optional: none, an empty one or `{}` means no
+ * `locale`. `locale` is the portal's UI locale (BCP 47): the code email is written in Simplified
+ * Chinese for any `zh` tag and in English otherwise or when absent, as for `SignInStartInput`.
+ */
+export const StepUpStartInput = z
+  .object({
+    locale: Locale.optional().describe(
+      'The portal UI locale; any `zh` tag → the email in zh-CN, anything else or absent → en.',
+    ),
+  })
+  .openapi('StepUpStartInput');
 export const StepUpVerifyInput = z
   .object({ code: z.string().regex(/^\d{6}$/) })
   .openapi('StepUpVerifyInput');
@@ -98,3 +110,4 @@ export type PortalRequestsBody = z.infer<typeof PortalRequests>;
 export type CreateRequestInputBody = z.infer<typeof CreateRequestInput>;
 export type ProfileBody = z.infer<typeof ProfileView>;
 export type ProfileInputBody = z.infer<typeof ProfileInput>;
+export type StepUpStartInputBody = z.infer<typeof StepUpStartInput>;
