@@ -62,5 +62,8 @@ export async function bulkLoad(sql: Sql, propertyId: string, events: number): Pr
       on conflict do nothing`;
   });
   await sql`analyze`;
+  // The running API keeps device states in memory (state-cache.ts): tell it, as an API writer
+  // would, that everything changed (payload `origin|*`).
+  await sql`select pg_notify('assent_state', 'bench|*')`;
   return (performance.now() - started) / 1000;
 }

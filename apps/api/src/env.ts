@@ -71,6 +71,10 @@ const Env = z.object({
   ASSENT_RATE_LIMIT_STAFF_SIGN_IN: z.coerce.number().int().min(0).default(10),
   /** Run background jobs inside the API process (default); `false` when a separate worker runs them. */
   ASSENT_WORKER: z.enum(['true', 'false']).default('true'),
+  /** Devices whose state the experience read keeps in memory (state-cache.ts); 0 = off. */
+  ASSENT_STATE_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
+  /** Longest an entry of that cache is used (seconds); changes reach it sooner (NOTIFY). */
+  ASSENT_STATE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** `true`: widget responses set the `assent_device` cookie and allow credentials (the widget's `serverCookie`). */
   ASSENT_DEVICE_COOKIE: z.enum(['true', 'false']).default('false'),
   /** Domain attribute of that cookie (e.g. `example.com` for an API at consent.example.com); unset = host-only. */
@@ -140,6 +144,8 @@ export interface Config {
    * cookies outlive Safari's 7-day cap on script-written ones); `domain` undefined = host-only.
    */
   deviceCookie: { enabled: boolean; domain: string | undefined };
+  /** The experience read's device-state cache (state-cache.ts); `maxEntries` 0 turns it off. */
+  stateCache: { maxEntries: number; ttlMs: number };
 }
 
 export interface SecurityConfig {
@@ -198,6 +204,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       staffSignIn: e.ASSENT_RATE_LIMIT_STAFF_SIGN_IN,
     },
     worker: e.ASSENT_WORKER === 'true',
+    stateCache: {
+      maxEntries: e.ASSENT_STATE_CACHE_SIZE,
+      ttlMs: e.ASSENT_STATE_CACHE_TTL_SECONDS * 1000,
+    },
     deviceCookie: {
       enabled: e.ASSENT_DEVICE_COOKIE === 'true',
       domain: e.ASSENT_COOKIE_DOMAIN?.replace(/^\./, '').toLowerCase(),

@@ -4,6 +4,7 @@ import { createDb } from '@assent/db';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Deps } from './context.ts';
+import { configureStateCache } from './domain/state-cache.ts';
 import { encryptLegacySubjects } from './domain/subjects.ts';
 import type { Config } from './env.ts';
 import { jobs } from './jobs/registry.ts';
@@ -32,6 +33,7 @@ export async function startApi(
 ): Promise<RunningApi> {
   const log = options.log ?? console.log;
   const database = await createDb({ url: config.databaseUrl, dataDir: config.dataDir });
+  configureStateCache(database, config.stateCache);
   if (config.production && config.devMailbox)
     throw new Error('the dev mailbox cannot run in production');
   const keyring = await keyringFromConfig(database.db, config.security, Date.now());

@@ -103,3 +103,17 @@ export async function createTestApp(env: Record<string, string> = {}) {
 }
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/**
+ * Polls `check` every 20 ms until it holds, for at most `ms` (default 5,000 ms): for what reaches
+ * a process asynchronously, such as the database's notification of a change made behind the
+ * API (state-cache.ts). @returns whether it held in time.
+ */
+export async function eventually(check: () => Promise<boolean>, ms = 5_000): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -22,6 +22,12 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** A connection string other clients (job queue, psql) can use while this is open. */
   url: string;
+  /**
+   * Runs `hook` when `close()` is called, before the pool ends (e.g. to flush and close a
+   * connection of one's own). Hooks run in the order given; one that throws does not stop the
+   * others.
+   */
+  onClose(hook: () => Promise<void> | void): void;
   close(): Promise<void>;
 }
 
@@ -88,16 +94,39 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Database>
       throw err;
     }
   }
-  return {
+  const closeHooks: (() => Promise<void> | void)[] = [];
+  const database: Database = {
     db,
     sql,
     kind: stopEmbedded ? 'pglite' : 'postgres',
     url,
+    onClose(hook) {
+      closeHooks.push(hook);
+    },
     async close() {
+      for (const hook of closeHooks.splice(0))
+        await Promise.resolve()
+          .then(hook)
+          .catch(() => {});
       await sql.end({ timeout: 5 });
       await stopEmbedded?.();
     },
   };
+  opened.set(db, database);
+  opened.set(sql, database);
+  return database;
+}
+
+const opened = new WeakMap<object, Database>();
+
+/**
+ * The `Database` that `createDb` returned with this drizzle `db` or postgres.js `sql`
+ * (undefined for a transaction handle or a client made elsewhere). For code that is given a
+ * handle but must act after its commit on the whole database (e.g. report a change to the other
+ * processes).
+ */
+export function databaseOf(handle: Db | postgres.Sql): Database | undefined {
+  return opened.get(handle);
 }
 
 /** Migrates on one dedicated connection, holding a session advisory lock while it runs. */

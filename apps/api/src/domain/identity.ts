@@ -64,7 +64,9 @@ export async function verifyIdentityToken(
  * subject is merged: marked `merged_into` the user, its devices repointed, and each purpose's
  * latest decision (of either history) becomes the user's state. Events are never moved.
  * @param keyring seals the user id and email and computes their blind indexes (`deps.keyring`)
- * @returns the user subject id and whether an anonymous history was merged.
+ * @returns the user subject id, whether an anonymous history was merged, and the subject the
+ *   device belonged to before (null for a device not seen before) — the caller reports both
+ *   subjects and the device to `stateChanged` (state-cache.ts).
  */
 export async function identifyDevice(
   db: Db,
@@ -72,7 +74,7 @@ export async function identifyDevice(
   key: string,
   claims: IdentityClaims,
   keyring: Keyring,
-): Promise<{ subjectId: string; merged: boolean }> {
+): Promise<{ subjectId: string; merged: boolean; previousSubjectId: string | null }> {
   const newSubjectId = newId('sub');
   // Encrypted before the transaction: the user id and email are stored only sealed (S1, S4).
   const sealed = await sealedSubjectFields(keyring, newSubjectId, {
@@ -104,15 +106,17 @@ export async function identifyDevice(
     const deviceSubjectId = await subjectOfDevice(tx, propertyId, key);
     if (!deviceSubjectId) {
       await tx.insert(schema.devices).values({ id: key, propertyId, subjectId: user.id });
-      return { subjectId: user.id, merged: false };
+      return { subjectId: user.id, merged: false, previousSubjectId: null };
     }
-    if (deviceSubjectId === user.id) return { subjectId: user.id, merged: false };
+    const unchanged = { subjectId: user.id, merged: false, previousSubjectId: user.id };
+    if (deviceSubjectId === user.id) return unchanged;
     const [deviceSubject] = await tx
       .select()
       .from(schema.subjects)
       .where(eq(schema.subjects.id, deviceSubjectId));
     await tx.update(schema.devices).set({ subjectId: user.id }).where(eq(schema.devices.id, key));
-    if (deviceSubject?.externalId) return { subjectId: user.id, merged: false }; // another user's device
+    // Another user's device: relinked, that user's history stays theirs.
+    if (deviceSubject?.externalId) return { ...unchanged, previousSubjectId: deviceSubjectId };
     await tx
       .update(schema.devices)
       .set({ subjectId: user.id })
@@ -133,6 +137,6 @@ export async function identifyDevice(
         notice_version = excluded.notice_version, source = excluded.source, gpc = excluded.gpc,
         decided_at = excluded.decided_at, expires_at = excluded.expires_at
       where consent_states.decided_at < excluded.decided_at`);
-    return { subjectId: user.id, merged: true };
+    return { subjectId: user.id, merged: true, previousSubjectId: deviceSubjectId };
   });
 }

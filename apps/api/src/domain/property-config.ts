@@ -3,12 +3,13 @@
 // changed text publishes a new version; old versions stay readable.
 import { randomBytes } from 'node:crypto';
 import { AssentConfig, type AssentConfigInput, type AssentConfigParsed } from '@assent/contract';
-import { type Db, newId, schema } from '@assent/db';
+import { type Db, databaseOf, newId, schema } from '@assent/db';
 import { and, eq } from 'drizzle-orm';
 import type { Keyring } from '../security/keyring.ts';
 import { identitySecretAad } from '../security/stored-secrets.ts';
 import { type AuditEntry, recordAudit } from './audit.ts';
 import { noticeHash } from './notices.ts';
+import { stateChanged } from './state-cache.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type PurposeConfig = AssentConfigParsed['purposes'][number];
@@ -45,7 +46,7 @@ export async function applyConfig(
   const cfg = AssentConfig.parse(input);
   const now = opts.now ?? Date.now();
   const ring = opts.keyring;
-  return db.transaction(async (tx) => {
+  const report = await db.transaction(async (tx): Promise<ApplyReport> => {
     const [existing] = await tx
       .select()
       .from(schema.properties)
@@ -89,6 +90,11 @@ export async function applyConfig(
     }
     return { propertyId, created: !existing, generatedIdentitySecret: generated, notices };
   });
+  // Running API processes read the new configuration version at their next experience read
+  // (state-cache.ts keeps the version with each device's state).
+  const database = databaseOf(db);
+  if (database) await stateChanged(database, { all: true });
+  return report;
 }
 
 /**

@@ -3,13 +3,14 @@
 // the tagged columns) whose keeping period has passed, in batches, one audit event per batch.
 // It also ends expired staff sessions and marks expired grants revoked. Idempotent; scheduled
 // daily as the `retention-sweep` job and runnable on demand (`pnpm assent jobs run retention-sweep`).
-import { type Db, schema } from '@assent/db';
+import { type Db, databaseOf, schema } from '@assent/db';
 import { personalColumns, type RetentionRule } from '@assent/db/classification';
 import { lte, sql } from 'drizzle-orm';
 import type { Deps } from '../context.ts';
 import { defineJob } from '../jobs/define.ts';
 import { recordAudit } from './audit.ts';
 import { expireGrants } from './staff-grants.ts';
+import { stateChanged } from './state-cache.ts';
 
 type ExpireRule = Extract<RetentionRule, { kind: 'expire' }>;
 const DAY_MS = 86_400_000;
@@ -97,6 +98,11 @@ export async function runRetentionSweep(db: Db, now: number): Promise<Record<str
     .returning({ id: schema.staffSessions.id });
   report['staff_sessions:delete'] = ended.length;
   report['staff_grants:expire'] = await expireGrants(db, now);
+  const database = databaseOf(db);
+  const touchedState = Object.entries(report).some(
+    ([step, n]) => n > 0 && /^(consent_states|devices):/.test(step),
+  );
+  if (database && touchedState) await stateChanged(database, { all: true });
   return report;
 }
 

@@ -1,9 +1,10 @@
 // Rebuilds the consent state projection from the append-only events (REQUIREMENTS P2): the
 // latest decision (by collectedAt, then recording order) per subject × purpose, where a user
 // subject's history includes the device subjects merged into it, as identify does.
-import type { Db } from '@assent/db';
+import { type Db, databaseOf } from '@assent/db';
 import { sql } from 'drizzle-orm';
 import { type AuditEntry, recordAudit } from './audit.ts';
+import { stateChanged } from './state-cache.ts';
 
 type Conn = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -92,7 +93,7 @@ export async function rebuildStates(
   actor: AuditEntry['actor'],
   now: number,
 ): Promise<StateDifference[]> {
-  return db.transaction(async (tx) => {
+  const repaired = await db.transaction(async (tx) => {
     const diff = await diffStates(tx);
     if (diff.length === 0) return diff;
     await tx.execute(sql`
@@ -118,4 +119,7 @@ export async function rebuildStates(
     );
     return diff;
   });
+  const database = databaseOf(db);
+  if (repaired.length > 0 && database) await stateChanged(database, { all: true });
+  return repaired;
 }

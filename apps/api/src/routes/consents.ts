@@ -10,6 +10,7 @@ import { statesOf, stateView } from '../domain/consents.ts';
 import { assertGuardianConsent } from '../domain/minors.ts';
 import { canonicalJson } from '../domain/notices.ts';
 import { purposesFor } from '../domain/properties.ts';
+import { cachedDeviceStateAt, stateChanged } from '../domain/state-cache.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { confirmPropertyVersion, widgetDevice } from '../middleware/property.ts';
@@ -150,7 +151,13 @@ export const consentRoutes = router()
           plan,
           idemKey ? { key: idemKey, requestHash, response: answer } : null,
         );
-        if (result.written) return c.json(answer, 201);
+        if (result.written) {
+          void stateChanged(database, {
+            subjects: [result.subjectId],
+            devices: [{ propertyId: property.id, deviceHash: key }],
+          });
+          return c.json(answer, 201);
+        }
       } catch (err) {
         if (err instanceof DeviceRaceError && attempt === 0) continue;
         throw err;
@@ -166,7 +173,7 @@ export const consentRoutes = router()
   .openapi(readRoute, async (c) => {
     const { database, clock } = c.get('deps');
     const key = deviceKey(widgetDevice(c));
-    const { version, last } = await deviceStateAt(database.sql, c.get('property').id, key);
+    const { version, last } = await cachedDeviceStateAt(database, c.get('property').id, key);
     const purposes = await purposesFor(database.db, await confirmPropertyVersion(c, version));
     const states = statesOf(purposes, last, clock());
     return c.json(
@@ -174,6 +181,7 @@ export const consentRoutes = router()
       200,
     );
   });
+registerWidgetSecuritySchemes(consentRoutes.openAPIRegistry);
 
 /**
  * The stored first answer for an idempotency key, or null when the key is new.
@@ -200,4 +208,3 @@ async function storedAnswer(
   }
   return row.response;
 }
-registerWidgetSecuritySchemes(consentRoutes.openAPIRegistry);

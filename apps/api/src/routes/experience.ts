@@ -4,11 +4,11 @@ import { Experience, type ExperienceBody, ExperienceQuery } from '@assent/contra
 import { planAsk } from '@assent/policy';
 import { createRoute } from '@hono/zod-openapi';
 import type { TypedResponse } from 'hono';
-import { deviceStateAt } from '../domain/consent-batch.ts';
 import { lastDecisions, statesOf } from '../domain/consents.ts';
 import { experienceJson } from '../domain/experience-view.ts';
 import { appendDecisionsGpc } from '../domain/gpc.ts';
 import { purposesFor, resolveLocale } from '../domain/properties.ts';
+import { cachedDeviceStateAt, stateChanged } from '../domain/state-cache.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { confirmPropertyVersion, widgetDevice } from '../middleware/property.ts';
 import { errorResponses, registerWidgetSecuritySchemes, router } from '../openapi.ts';
@@ -35,9 +35,10 @@ export const experienceRoutes = router().openapi(route, async (c) => {
   const { database, clock } = c.get('deps');
   const now = clock();
   const key = deviceKey(widgetDevice(c));
-  // One round trip: the device's subject and state with the property's configuration version;
-  // the property and its purposes come from the process cache, confirmed by that version.
-  const device = await deviceStateAt(database.sql, c.get('property').id, key);
+  // The device's subject and state with the property's configuration version: from the state
+  // cache (state-cache.ts) or in one round trip; the property and its purposes come from the
+  // process cache, confirmed by that version.
+  const device = await cachedDeviceStateAt(database, c.get('property').id, key);
   const property = await confirmPropertyVersion(c, device.version);
   const purposes = await purposesFor(database.db, property);
   const locale = resolveLocale(property, c.req.valid('query').locale);
@@ -55,6 +56,12 @@ export const experienceRoutes = router().openapi(route, async (c) => {
       now,
       evidence,
     }));
+    if (optedOut.length > 0) {
+      void stateChanged(database, {
+        subjects: [subjectId],
+        devices: [{ propertyId: property.id, deviceHash: key }],
+      });
+    }
   }
   if (optedOut.length > 0) last = await lastDecisions(database.db, subjectId);
   const states = statesOf(purposes, last, now);

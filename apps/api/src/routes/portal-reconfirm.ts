@@ -19,6 +19,7 @@ import {
   propertyById,
   resolveLocale,
 } from '../domain/properties.ts';
+import { stateChanged } from '../domain/state-cache.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, router } from '../openapi.ts';
@@ -141,5 +142,6 @@ portalReconfirmRoutes.openapi(reconfirm, async (c) => {
     }
     return out;
   });
+  void stateChanged(database, { subjects: batches.map((b) => b.subjectId) });
   return c.json({ recorded, skipped }, 201);
 });

@@ -27,6 +27,7 @@ import {
 import { loadPurposes, noticeFor, propertyById, resolveLocale } from '../domain/properties.ts';
 import { noticeView, purposeView } from '../domain/purpose-view.ts';
 import { activeRestrictions } from '../domain/requests/restriction.ts';
+import { stateChanged } from '../domain/state-cache.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, router } from '../openapi.ts';
@@ -285,6 +286,7 @@ portalRoutes
       }),
     );
     if (!event) throw new Error('no event recorded');
+    void stateChanged(database, { subjects: [subject.id] });
     return c.json(
       {
         eventId: event.id,

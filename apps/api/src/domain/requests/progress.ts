@@ -6,6 +6,7 @@ import { type Db, schema } from '@assent/db';
 import { and, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Deps } from '../../context.ts';
 import { recordAudit } from '../audit.ts';
+import { stateChanged } from '../state-cache.ts';
 import { executeErasure } from './erasure.ts';
 import { exportCsv, exportDocument, exportHtml } from './export.ts';
 import { addEvent, OPEN_STATUSES, type RequestRow, transition } from './requests.ts';
@@ -38,7 +39,7 @@ async function claim(
 /** Runs every erasure whose cooling-off period has ended (R4). @returns how many ran */
 export async function executeDueErasures(deps: Deps): Promise<number> {
   const now = deps.clock();
-  return claim(
+  const erased = await claim(
     deps.database.db,
     and(
       eq(schema.privacyRequests.type, 'erasure'),
@@ -49,6 +50,10 @@ export async function executeDueErasures(deps: Deps): Promise<number> {
       await executeErasure(tx, row, now, deps.keyring);
     },
   );
+  // The erased devices' states leave every process's cache (state-cache.ts); erasures are
+  // rare, so all of it.
+  if (erased > 0) await stateChanged(deps.database, { all: true });
+  return erased;
 }
 
 /**

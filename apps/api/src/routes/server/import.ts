@@ -11,6 +11,7 @@ import { appendDecisions } from '../../domain/consents.ts';
 import { canonicalJson } from '../../domain/notices.ts';
 import { type LoadedPurpose, loadPurposes, noticeFor } from '../../domain/properties.ts';
 import { ensureUserSubject } from '../../domain/server-subjects.ts';
+import { stateChanged } from '../../domain/state-cache.ts';
 import { ApiError } from '../../errors.ts';
 import { errorResponses, router } from '../../openapi.ts';
 import { apiKeyActor } from './api-key-actor.ts';
@@ -58,8 +59,10 @@ export const importRoutes = router().openapi(route, async (c) => {
     ids.add(r.id);
   }
   const actor = await apiKeyActor(c);
+  const changed = new Set<string>();
   const run = () =>
     database.db.transaction(async (tx) => {
+      changed.clear();
       const results: ImportOutputBody['results'] = [];
       for (const p of planned) {
         const [seen] = await tx
@@ -93,6 +96,7 @@ export const importRoutes = router().openapi(route, async (c) => {
           actor: p.record.actor,
         });
         if (!event) throw new Error('import wrote no event');
+        changed.add(subjectId);
         await tx.insert(schema.consentImports).values({
           propertyId: property.id,
           recordId: p.record.id,
@@ -117,13 +121,16 @@ export const importRoutes = router().openapi(route, async (c) => {
       );
       return { imported, duplicates: results.length - imported, results };
     });
+  let body: Awaited<ReturnType<typeof run>>;
   try {
-    return c.json(await run(), 200);
+    body = await run();
   } catch (err) {
     // A concurrent import of the same record ids committed first: the retry sees duplicates.
-    if ((err as { code?: string }).code === '23505') return c.json(await run(), 200);
-    throw err;
+    if ((err as { code?: string }).code !== '23505') throw err;
+    body = await run();
   }
+  void stateChanged(database, { subjects: changed });
+  return c.json(body, 200);
 });
 
 /** Checks one record against the property's rules and finds its notice. */
