@@ -203,6 +203,8 @@ class StateChannel {
   #closing = false;
   #pending: string[] = [];
   #flushing: Promise<void> | undefined;
+  /** The pending attempt to listen again after the connection dropped. */
+  #retry: NodeJS.Timeout | undefined;
 
   constructor(database: Database, options: StateCacheOptions) {
     this.#database = database;
@@ -305,7 +307,12 @@ class StateChannel {
     this.#listening = false;
     if (was) this.cache.clear();
     if (this.#closing || !this.#listenStarted) return;
-    setTimeout(() => void this.#listen(), RELISTEN_MS).unref();
+    // One attempt at a time: a failed attempt reports both its error and its closed socket.
+    if (this.#retry) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      void this.#listen();
+    }, RELISTEN_MS).unref();
   }
 
   #received(payload: string): void {
@@ -325,6 +332,7 @@ class StateChannel {
   async close(): Promise<void> {
     await this.#flushing;
     this.#closing = true;
+    clearTimeout(this.#retry);
     this.#listening = false;
     await this.#conn?.end({ timeout: 1 });
   }
