@@ -1,6 +1,7 @@
 // Identity: the product's backend vouches for its own user id with a short-lived signed token;
 // an unsigned external id is never trusted.
 import { type Db, newId, schema } from '@assent/db';
+import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { ApiError } from '../errors.ts';
@@ -8,6 +9,9 @@ import type { Keyring } from '../security/keyring.ts';
 import { identitySecretAad } from '../security/stored-secrets.ts';
 import type { PropertyRow } from './properties.ts';
 import { sealedSubjectFields, subjectOfDevice } from './subjects.ts';
+
+/** The `email` claim: an address, trimmed (RFC 5321 limits it to 254 characters). */
+const TokenEmail = z.string().trim().email().max(254);
 
 /** Longest accepted token life (s): identity tokens are minted per page view, not stored. */
 export const MAX_TOKEN_LIFETIME_S = 600;
@@ -23,10 +27,12 @@ export interface IdentityClaims {
  * Verifies an HS256 identity token against the property's identity secret, which is stored
  * encrypted and decrypted here, only for the check (REQUIREMENTS S1, S4).
  * Requires `sub` (a string), `iat` (not in the future, at most 600 s ago), `exp`, and
- * `exp - iat` ≤ 600 s, so no token is usable for more than 10 minutes.
+ * `exp - iat` ≤ 600 s, so no token is usable for more than 10 minutes. An `email` claim, when
+ * present, must be an email address (it is stored lowercased).
  * @param now epoch ms (injectable clock)
  * @param keyring opens the stored identity secret (`deps.keyring`)
- * @throws ApiError `invalid_token` (401) for a bad signature, expiry, or missing claims.
+ * @throws ApiError `invalid_token` (401) for a bad signature, expiry, missing claims, or an
+ *   `email` claim that is not an address.
  * @throws DecryptError when the stored secret does not open (wrong master key configuration).
  */
 export async function verifyIdentityToken(
@@ -47,7 +53,17 @@ export async function verifyIdentityToken(
     const life = (payload.exp ?? 0) - (payload.iat ?? 0);
     if (life > MAX_TOKEN_LIFETIME_S)
       throw new ApiError('invalid_token', 'Identity tokens may live at most 10 minutes.');
-    const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : null;
+    // A present `email` must be an address: it links the subject to the portal's sign-in.
+    let email: string | null = null;
+    if (payload.email !== undefined && payload.email !== null) {
+      const parsed = TokenEmail.safeParse(payload.email);
+      if (!parsed.success)
+        throw new ApiError(
+          'invalid_token',
+          'email must be an email address (at most 254 characters).',
+        );
+      email = parsed.data.toLowerCase();
+    }
     if (typeof payload.sub !== 'string' || !payload.sub || payload.sub.length > 255)
       throw new ApiError('invalid_token', 'sub must be the user id.');
     return { userId: payload.sub, email };

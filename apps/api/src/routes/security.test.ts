@@ -137,6 +137,34 @@ describe('POST /v1/identify', () => {
     expect(Problem.parse(await wrongSub.json()).code).toBe('invalid_token');
   });
 
+  it('refuses a token whose email claim is not an address, and stores a good one lowercased', async () => {
+    const device = t.newDevice();
+    const call = async (email: unknown) => {
+      const now = Math.floor(t.clock.now() / 1000);
+      const tok = await new SignJWT({ email } as Record<string, unknown>)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('user_email_check')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
+      return t.app.request('/v1/identify', {
+        method: 'POST',
+        headers: t.widgetHeaders(device),
+        body: JSON.stringify({ token: tok }),
+      });
+    };
+    for (const bad of ['not-an-email', 'a@', 42, `${'x'.repeat(250)}@example.com`]) {
+      const res = await call(bad);
+      expect(res.status).toBe(401);
+      expect(Problem.parse(await res.json()).code).toBe('invalid_token');
+    }
+    const ok = await call(' Mixed.Case@Example.com ');
+    expect(ok.status).toBe(200);
+    const { subjectId } = IdentifyOutput.parse(await ok.json());
+    const [row] = await subjectsByIds(t.database.db, [subjectId], t.keyring);
+    expect(row?.email).toBe('mixed.case@example.com');
+  });
+
   it('merges the anonymous device history into the user; a second device of that user sees it', async () => {
     const phone = t.newDevice();
     await grantAnalytics(phone);
