@@ -180,9 +180,14 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
  * empty when no route has the path. HEAD is answered wherever GET is.
  */
 function allowedMethods(app: OpenAPIHono<AppEnv>, path: string): string[] {
+  // The portal's SPA fallback (GET /portal/*) passes every /portal/api/ path on: it makes no
+  // method allowed there, so an unknown portal API path is 404 whatever the method.
+  const api = path.startsWith('/portal/api/');
   return METHODS.filter((method) => {
     const m = method === 'HEAD' ? 'GET' : method;
-    return app.router.match(m, path)[0].some(([[, route]]) => route.method === m);
+    return app.router
+      .match(m, path)[0]
+      .some(([[, route]]) => route.method === m && !(api && route.path === '/portal/*'));
   });
 }
 

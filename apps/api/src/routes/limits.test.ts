@@ -8,9 +8,11 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Problem } from '@assent/contract';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../app.ts';
+import { createApp, MAX_BODY_BYTES } from '../app.ts';
+import { loadConfig } from '../env.ts';
 import { DEMO_SECRET_KEY } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
+import { CSRF_VALUE } from './portal.ts';
 import { pickEncoding, staticRoutes } from './static.ts';
 
 let t: TestApp;
@@ -123,10 +125,29 @@ describe('limits', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>portal</title>');
     expect((await app.request('/portal/api/nope')).status).toBe(404);
-    // Through the whole app the miss is a problem+json 404.
-    const res = await t.app.request('/portal/api/nope');
-    expect(res.status).toBe(404);
-    expect(Problem.parse(await res.json()).code).toBe('not_found');
+    // Through the whole app (serving the portal) the miss is a problem+json 404, whatever the
+    // method: the SPA fallback allows no method on an API path (it used to answer 405 GET, HEAD).
+    const whole = createApp({
+      database: t.database,
+      config: loadConfig({ NODE_ENV: 'test' }),
+      clock: t.clock.now,
+      mailer: { send: async () => {} },
+      keyring: t.keyring,
+      assets: { portalDist },
+    });
+    expect((await whole.request('/portal/requests')).status).toBe(200);
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      const res = await whole.request('/portal/api/nope', {
+        method,
+        headers: { 'x-requested-with': CSRF_VALUE }, // past the portal's CSRF check
+      });
+      expect(res.status, method).toBe(404);
+      expect(Problem.parse(await res.json()).code).toBe('not_found');
+    }
+    // A page path keeps its 405 for a wrong method.
+    const post = await whole.request('/portal/requests', { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('serves the widget and portal bundles gzip- or brotli-compressed when accepted, plain otherwise', async () => {
