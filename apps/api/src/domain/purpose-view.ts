@@ -35,6 +35,8 @@ export function purposeFixedView(p: LoadedPurpose, notice: NoticeRow) {
       | 'legitimate_interest',
     category: p.row.category,
     necessary: p.row.necessary,
+    sensitive: p.row.sensitive,
+    sensitiveCategory: p.row.sensitive ? (p.row.sensitiveCategory ?? null) : null,
     separateConsent: p.rule.separateConsent,
     gpcOptOut: p.row.gpcOptOut,
     reconfirmAfterDays: p.row.reconfirmAfterDays,

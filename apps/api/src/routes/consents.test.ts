@@ -96,6 +96,17 @@ describe('GET /v1/experience', () => {
     expect(badGpc.status).toBe(400);
   });
 
+  it('C5: a sensitive purpose is marked with its PIPL 28 kind; the others are not sensitive', async () => {
+    const exp = await experience(t.newDevice());
+    const face = exp.purposes.find((p) => p.key === 'face_login');
+    expect(face).toMatchObject({ sensitive: true, separateConsent: 'sensitive' });
+    expect(face?.sensitiveCategory).toBeTruthy();
+    for (const p of exp.purposes.filter((x) => x.key !== 'face_login')) {
+      expect(p.sensitive, p.key).toBe(false);
+      expect(p.sensitiveCategory, p.key).toBeNull();
+    }
+  });
+
   it('C6: sensitive and third-party notices carry necessity and impact', async () => {
     const exp = await experience(t.newDevice());
     for (const key of ['face_login', 'share_with_partners']) {

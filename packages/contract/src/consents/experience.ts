@@ -47,6 +47,13 @@ export const PurposeView = z
     legalBasis: LegalBasis,
     category: z.string(),
     necessary: z.boolean(),
+    /**
+     * Sensitive personal information (PIPL 28; GDPR 9): always asked separately
+     * (`separateConsent: sensitive`). Optional only for copies stored by older widgets.
+     */
+    sensitive: z.boolean().optional(),
+    /** Its PIPL 28 kind when `sensitive` (`biometric`, `health`, `financial_account`…), else null. */
+    sensitiveCategory: z.string().nullable().optional(),
     separateConsent: SeparateConsentKind.nullable(),
     gpcOptOut: z.boolean(),
     reconfirmAfterDays: z.number().int(),
