@@ -42,7 +42,7 @@ export interface StateChange {
   all?: boolean;
 }
 
-/** Cache size and lifetime (`ASSENT_STATE_CACHE`, env.ts). */
+/** Cache size and lifetime (`ASSENT_STATE_CACHE_SIZE`, `ASSENT_STATE_CACHE_TTL_SECONDS`; env.ts). */
 export interface StateCacheOptions {
   /** Most devices kept; 0 turns the cache off. */
   maxEntries: number;
@@ -76,8 +76,9 @@ export class StateCache {
   readonly #bySubject = new Map<string, Set<string>>();
   /** Bumped by every change; a read records it when it begins. */
   #epoch = 0;
-  /** Token (`s:` subject, `d:` key) → epoch of its last change; `*` for everything. */
+  /** Token (`s:` subject, `d:` key) → epoch of its last change. */
   readonly #changed = new Map<string, number>();
+  /** Epoch of the last change of everything. */
   #allChangedAt = 0;
   /** Epochs at which the reads in flight began (a multiset: epoch → count). */
   readonly #inflight = new Map<number, number>();
