@@ -1,7 +1,12 @@
 // Webhook endpoints of a property: register (the signing secret is shown once and kept
 // encrypted), list, delete, and read the delivery log. Delivery itself: webhooks-dispatch.ts.
 import { randomBytes } from 'node:crypto';
-import type { WebhookAttemptBody, WebhookEndpointBody, WebhookTopicName } from '@assent/contract';
+import type {
+  WebhookAttemptBody,
+  WebhookDeliveryLogBody,
+  WebhookEndpointBody,
+  WebhookTopicName,
+} from '@assent/contract';
 import { type Db, newId, schema } from '@assent/db';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../context.ts';
@@ -161,14 +166,90 @@ export async function deleteEndpoint(
   });
 }
 
-/** The delivery log of an endpoint: attempts, newest first (no bodies, no personal data). */
+/** Upper bound of a cursor's time: 9999-12-31T23:59:59.999999Z in µs since the epoch. */
+const MAX_CURSOR_US = 253_402_300_799_999_999n;
+
+/**
+ * The keyset position of one attempt in the delivery log's order (attemptedAt desc, attempt
+ * desc, id desc): `atUs` is `attempted_at` in whole microseconds since the epoch (the
+ * column's own precision, as a decimal string), so equal timestamps are ordered by the rest.
+ */
+export interface DeliveryCursor {
+  atUs: string;
+  attempt: number;
+  id: string;
+}
+
+/**
+ * Encodes a position as the opaque `cursor` of `GET /v1/server/webhooks/{id}/deliveries`:
+ * base64url of the JSON array `[atUs, attempt, id]`. Holds nothing but the sort key of the
+ * last attempt on the page (no endpoint, property or personal data).
+ */
+export function encodeDeliveryCursor(c: DeliveryCursor): string {
+  return Buffer.from(JSON.stringify([c.atUs, c.attempt, c.id]), 'utf8').toString('base64url');
+}
+
+/**
+ * Decodes a `cursor` from `encodeDeliveryCursor`. It only positions: whichever endpoint it
+ * came from, the log read with it is still the one of the endpoint in the path. Strict, so a
+ * hand-made value never reaches SQL in a form Postgres would refuse (which would be a 500):
+ * canonical base64url, the exact array shape, a time within 1970..9999, an attempt within
+ * int4, an id of `[A-Za-z0-9_]`.
+ * @returns the position, with `at` the same instant as an ISO timestamp with microseconds
+ * @throws ApiError `invalid_request` (400) naming `query.cursor`
+ */
+export function decodeDeliveryCursor(cursor: string): DeliveryCursor & { at: string } {
+  const invalid = () =>
+    new ApiError('invalid_request', 'The cursor is not one this log handed out.', [
+      { path: 'query.cursor', message: 'not a cursor of this list' },
+    ]);
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  const bytes = Buffer.from(cursor, 'base64url');
+  if (bytes.toString('base64url') !== cursor) throw invalid();
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(value) || value.length !== 3) throw invalid();
+  const [atUs, attempt, id] = value as unknown[];
+  if (typeof atUs !== 'string' || !/^\d{1,18}$/.test(atUs) || BigInt(atUs) > MAX_CURSOR_US)
+    throw invalid();
+  if (
+    typeof attempt !== 'number' ||
+    !Number.isInteger(attempt) ||
+    attempt < 1 ||
+    attempt > 2_147_483_647
+  )
+    throw invalid();
+  if (typeof id !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(id)) throw invalid();
+  const us = BigInt(atUs);
+  const iso = new Date(Number(us / 1000n)).toISOString();
+  const at = `${iso.slice(0, -1)}${String(us % 1000n).padStart(3, '0')}Z`;
+  return { atUs, attempt, id, at };
+}
+
+/**
+ * One page of the delivery log of an endpoint: attempts newest first (attemptedAt desc,
+ * attempt desc, id desc; no bodies, no personal data). Keyset paging: a page holds the
+ * `limit` attempts strictly after `cursor` in that order, so pages never repeat or skip an
+ * attempt, even when several share a timestamp; attempts are append-only, so newer ones
+ * written meanwhile show up only on a fresh first page.
+ * @param endpointId the endpoint whose log is read (the caller checked it is the property's)
+ * @param page.limit attempts per page (1-200, as `WebhookDeliveriesQuery`)
+ * @param page.cursor the previous page's `nextCursor`; absent for the newest attempts
+ * @returns the page and `nextCursor`, null when no older attempt is left
+ * @throws ApiError `invalid_request` (400) for a cursor that does not decode
+ */
 export async function deliveryLog(
   db: Db,
   endpointId: string,
-  limit: number,
-): Promise<WebhookAttemptBody[]> {
+  page: { limit: number; cursor?: string | undefined },
+): Promise<WebhookDeliveryLogBody> {
   const a = schema.webhookAttempts;
   const d = schema.webhookDeliveries;
+  const after = page.cursor === undefined ? null : decodeDeliveryCursor(page.cursor);
   const rows = await db
     .select({
       messageId: a.deliveryId,
@@ -180,17 +261,36 @@ export async function deliveryLog(
       durationMs: a.durationMs,
       errorClass: a.errorClass,
       nextAttemptAt: a.nextAttemptAt,
+      id: a.id,
+      // The full-precision sort key (a JS Date keeps only milliseconds).
+      atUs: sql<string>`(extract(epoch from ${a.attemptedAt}) * 1000000)::bigint::text`,
     })
     .from(a)
     .innerJoin(d, eq(d.id, a.deliveryId))
-    .where(eq(a.endpointId, endpointId))
+    .where(
+      and(
+        eq(a.endpointId, endpointId),
+        after
+          ? sql`(${a.attemptedAt}, ${a.attempt}, ${a.id}) < (${after.at}::timestamptz, ${after.attempt}::int, ${after.id}::text)`
+          : undefined,
+      ),
+    )
     .orderBy(desc(a.attemptedAt), desc(a.attempt), desc(a.id))
-    .limit(limit);
-  return rows.map((r) => ({
-    ...r,
-    type: r.type as WebhookTopicName,
-    deliveryState: r.deliveryState as WebhookAttemptBody['deliveryState'],
-    attemptedAt: r.attemptedAt.toISOString(),
-    nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
-  }));
+    .limit(page.limit + 1);
+  const shown = rows.slice(0, page.limit);
+  const last = shown[shown.length - 1];
+  const nextCursor =
+    rows.length > page.limit && last
+      ? encodeDeliveryCursor({ atUs: String(last.atUs), attempt: last.attempt, id: last.id })
+      : null;
+  return {
+    data: shown.map(({ id: _id, atUs: _atUs, ...r }) => ({
+      ...r,
+      type: r.type as WebhookTopicName,
+      deliveryState: r.deliveryState as WebhookAttemptBody['deliveryState'],
+      attemptedAt: r.attemptedAt.toISOString(),
+      nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
+    })),
+    nextCursor,
+  };
 }

@@ -6,7 +6,7 @@ import {
   WebhookEndpointList,
 } from '@assent/contract';
 import { newId, schema } from '@assent/db';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { applyPropertyConfig } from '../domain/property-config.ts';
@@ -86,7 +86,196 @@ describe('POST/GET/DELETE /v1/server/webhooks (happy)', () => {
       headers: serverHeaders(),
     });
     expect(res.status).toBe(200);
-    expect(WebhookDeliveryLog.parse(await res.json())).toEqual({ data: [] });
+    expect(WebhookDeliveryLog.parse(await res.json())).toEqual({ data: [], nextCursor: null });
+  });
+});
+
+/** One attempt to write straight into a log: message number, attempt number, ISO time (µs). */
+type Seed = { msg: number; attempt: number; at: string };
+
+/**
+ * Writes attempts straight into the log of `endpointId` (the dispatcher cannot write several
+ * attempts at one instant, nor microseconds): one failed delivery per distinct `msg`.
+ * @returns the message id of each `msg`
+ */
+async function seedAttempts(endpointId: string, seeds: Seed[]): Promise<Map<number, string>> {
+  const { db } = t.database;
+  const messages = new Map<number, string>();
+  for (const msg of new Set(seeds.map((s) => s.msg))) {
+    const id = newId('msg');
+    messages.set(msg, id);
+    await db.insert(schema.webhookDeliveries).values({
+      id,
+      endpointId,
+      propertyId: t.propertyId,
+      outboxId: newId('obx'),
+      type: 'consent.changed',
+      body: '',
+      state: 'failed',
+      attempts: seeds.filter((s) => s.msg === msg).length,
+      createdAt: new Date('2026-03-01T00:00:00Z'),
+    });
+  }
+  for (const s of seeds)
+    await db.insert(schema.webhookAttempts).values({
+      id: newId('wha'),
+      deliveryId: messages.get(s.msg) ?? '',
+      endpointId,
+      attempt: s.attempt,
+      attemptedAt: sql`${s.at}::timestamptz`,
+      statusCode: 500,
+      durationMs: 7,
+      errorClass: 'http_5xx',
+      nextAttemptAt: null,
+    });
+  return messages;
+}
+
+/** µs since the epoch of an ISO time with up to 6 fraction digits (Date keeps only ms). */
+const micros = (iso: string) => {
+  const [, frac = ''] = /\.(\d+)Z$/.exec(iso) ?? [];
+  return Date.parse(iso.replace(/\.\d+Z$/, 'Z')) * 1000 + Number(frac.padEnd(6, '0'));
+};
+
+describe('GET /v1/server/webhooks/{id}/deliveries (keyset pages)', () => {
+  // 13 attempts of 5 messages: three at one instant with the same attempt number (only the id
+  // orders them), three at another with different numbers, two 333 µs apart (one millisecond).
+  const SEEDS: Seed[] = [
+    { msg: 0, attempt: 1, at: '2026-03-01T10:00:00.000000Z' },
+    { msg: 1, attempt: 1, at: '2026-03-01T10:00:00.000000Z' },
+    { msg: 2, attempt: 1, at: '2026-03-01T10:00:00.000000Z' },
+    { msg: 0, attempt: 2, at: '2026-03-01T10:01:00.000000Z' },
+    { msg: 1, attempt: 2, at: '2026-03-01T10:01:00.000000Z' },
+    { msg: 3, attempt: 1, at: '2026-03-01T10:01:00.000000Z' },
+    { msg: 2, attempt: 2, at: '2026-03-01T10:03:00.123456Z' },
+    { msg: 4, attempt: 1, at: '2026-03-01T10:03:00.123789Z' },
+    { msg: 0, attempt: 3, at: '2026-03-01T10:05:00.000000Z' },
+    { msg: 1, attempt: 3, at: '2026-03-01T10:05:00.000000Z' },
+    { msg: 3, attempt: 2, at: '2026-03-01T10:05:00.000000Z' },
+    { msg: 4, attempt: 2, at: '2026-03-01T10:05:00.000000Z' },
+    { msg: 2, attempt: 3, at: '2026-03-01T10:07:00.500000Z' },
+  ];
+  const logOf = async (endpointId: string, query: string) => {
+    const res = await call(`/v1/server/webhooks/${endpointId}/deliveries?${query}`, {
+      headers: serverHeaders(),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    return WebhookDeliveryLog.parse(await res.json());
+  };
+  /** Every page of the log with `limit`, following nextCursor until it is null. */
+  const allPages = async (endpointId: string, limit: number) => {
+    const pages: WebhookDeliveryLogPage[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = cursor
+        ? `limit=${limit}&cursor=${encodeURIComponent(cursor)}`
+        : `limit=${limit}`;
+      const page = await logOf(endpointId, q);
+      pages.push(page);
+      cursor = page.nextCursor;
+      expect(pages.length).toBeLessThanOrEqual(SEEDS.length);
+    } while (cursor !== null);
+    return pages;
+  };
+  type WebhookDeliveryLogPage = Awaited<ReturnType<typeof logOf>>;
+  const key = (a: { messageId: string; attempt: number }) => `${a.messageId}#${a.attempt}`;
+
+  it('pages newest first through more attempts than a page, each once, equal timestamps included; the last page says null', async () => {
+    const endpoint = await register(t, 'https://shop.example/hooks/paged');
+    const messages = await seedAttempts(endpoint.id, SEEDS);
+    const microsOf = new Map(
+      SEEDS.map((s) => [`${messages.get(s.msg)}#${s.attempt}`, micros(s.at)]),
+    );
+
+    const full = await logOf(endpoint.id, 'limit=200');
+    expect(full.nextCursor).toBeNull();
+    expect(full.data).toHaveLength(SEEDS.length);
+    expect(new Set(full.data.map(key))).toEqual(new Set(microsOf.keys()));
+    // newest first: time (to the µs) desc, then attempt number desc
+    for (let i = 1; i < full.data.length; i++) {
+      const [prev, cur] = [full.data[i - 1], full.data[i]];
+      if (!prev || !cur) throw new Error('missing row');
+      const [tp, tc] = [microsOf.get(key(prev)) ?? 0, microsOf.get(key(cur)) ?? 0];
+      expect(tp > tc || (tp === tc && prev.attempt >= cur.attempt), `${i}`).toBe(true);
+    }
+    expect(full.data[0]).toMatchObject({ attempt: 3, attemptedAt: '2026-03-01T10:07:00.500Z' });
+    // the default page is the newest 50 and says nothing is older
+    expect(await logOf(endpoint.id, '')).toEqual(full);
+
+    for (const limit of [1, 2, 4, 5]) {
+      const pages = await allPages(endpoint.id, limit);
+      expect(pages).toHaveLength(Math.ceil(SEEDS.length / limit));
+      for (const [i, page] of pages.entries()) {
+        const last = i === pages.length - 1;
+        expect(page.data.length, `limit ${limit} page ${i}`).toBe(
+          last ? SEEDS.length - limit * i : limit,
+        );
+        if (last) expect(page.nextCursor).toBeNull();
+        else expect(page.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
+      }
+      const union = pages.flatMap((p) => p.data);
+      expect(new Set(union.map(key)).size, `limit ${limit}`).toBe(union.length);
+      expect(union, `limit ${limit}`).toEqual(full.data);
+    }
+  });
+
+  it("a cursor only positions: on another endpoint's log it shows that endpoint's older attempts, nothing of its own", async () => {
+    const a = await register(t, 'https://shop.example/hooks/a');
+    const b = await register(t, 'https://shop.example/hooks/b');
+    await seedAttempts(a.id, SEEDS);
+    const bMessages = await seedAttempts(b.id, [
+      { msg: 0, attempt: 1, at: '2026-03-01T09:00:00.000000Z' },
+      { msg: 1, attempt: 1, at: '2026-03-01T10:02:00.000000Z' },
+      { msg: 2, attempt: 1, at: '2026-03-01T10:06:00.000000Z' },
+    ]);
+    // A's first page of 4 ends inside the 10:05 group
+    const first = await logOf(a.id, 'limit=4');
+    expect(first.data.at(-1)?.attemptedAt).toBe('2026-03-01T10:05:00.000Z');
+    const cursor = first.nextCursor ?? '';
+    const onB = await logOf(b.id, `limit=4&cursor=${encodeURIComponent(cursor)}`);
+    expect(onB.data.map((x) => x.messageId)).toEqual([bMessages.get(1), bMessages.get(0)]);
+    expect(onB.nextCursor).toBeNull();
+  });
+
+  it('a malformed or forged cursor is 400 invalid_request problem+json, never a 500', async () => {
+    const endpoint = await register(t, 'https://shop.example/hooks/bad-cursor');
+    await seedAttempts(endpoint.id, SEEDS.slice(0, 3));
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const bad = [
+      'garbage!',
+      'not-json',
+      'x'.repeat(300),
+      `${b64(['1767323045123456', 1, 'wha_x'])}=`,
+      b64({ atUs: '1767323045123456', attempt: 1, id: 'wha_x' }),
+      b64(['1767323045123456', 1]),
+      b64([1767323045123456, 1, 'wha_x']),
+      b64(['-1', 1, 'wha_x']),
+      b64(['253402300800000000', 1, 'wha_x']),
+      b64(['99999999999999999999', 1, 'wha_x']),
+      b64(['1767323045123456', 0, 'wha_x']),
+      b64(['1767323045123456', 2_147_483_648, 'wha_x']),
+      b64(['1767323045123456', 1.5, 'wha_x']),
+      b64(['1767323045123456', 1, 'wha_\u0000']),
+      b64(['1767323045123456', 1, "wha_x' or 1=1 --"]),
+      b64(['1767323045123456', 1, '']),
+    ];
+    for (const cursor of bad) {
+      const res = await call(
+        `/v1/server/webhooks/${endpoint.id}/deliveries?limit=2&cursor=${encodeURIComponent(cursor)}`,
+        { headers: serverHeaders() },
+      );
+      expect(res.status, cursor).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const body = Problem.parse(await res.json());
+      expect(body.code, cursor).toBe('invalid_request');
+      expect(body.errors?.[0]?.path, cursor).toBe('query.cursor');
+    }
+    // a well-formed cursor still works after all that
+    const ok = await call(
+      `/v1/server/webhooks/${endpoint.id}/deliveries?limit=2&cursor=${b64(['1767323045123456', 1, 'wha_x'])}`,
+      { headers: serverHeaders() },
+    );
+    expect(ok.status).toBe(200);
   });
 });
 
@@ -217,7 +406,15 @@ describe('/openapi.json', () => {
     const create = doc.paths['/v1/server/webhooks'].post;
     expect(Object.keys(create.responses).sort()).toEqual(['201', '400', '401', '422', '500']);
     expect(create.security).toEqual([{ secretKey: [] }]);
-    expect(doc.paths['/v1/server/webhooks/{id}/deliveries'].get.responses['404']).toBeDefined();
+    const log = doc.paths['/v1/server/webhooks/{id}/deliveries'].get;
+    expect(log.responses['404']).toBeDefined();
+    expect(log.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+      'path:id',
+      'query:limit',
+      'query:cursor',
+    ]);
+    expect(log.description).toContain('nextCursor');
+    expect(doc.components.schemas.WebhookDeliveryLog.required).toEqual(['data', 'nextCursor']);
     expect(Object.keys(doc.webhooks).sort()).toEqual(['consent.changed', 'consent.expiring']);
     const headers = doc.webhooks['consent.changed'].post.parameters.map(
       (p: { name: string }) => p.name,

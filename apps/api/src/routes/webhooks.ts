@@ -80,7 +80,8 @@ const deliveries = createRoute({
   path: '/webhooks/{id}/deliveries',
   summary: 'Delivery log of a webhook endpoint',
   description:
-    'Attempts, newest first: message id, event type, attempt number, HTTP status, duration (ms), error class and the next attempt, if any. Holds no bodies.',
+    'Attempts, newest first (by attempt time, then attempt number): message id, event type, attempt number, HTTP status, duration (ms), error class and the next attempt, if any. Holds no bodies.\n\n' +
+    'Paged by keyset: at most `limit` attempts (default 50, max 200) per page. When older attempts remain, `nextCursor` is an opaque string: pass it back as `cursor` for the next page, which starts right after the last attempt shown (no attempt repeats or is skipped, even when several share a timestamp; new attempts appear on a fresh first page). `nextCursor` is null on the last page. A cursor that was not handed out by this list is 400 `invalid_request`; a cursor only positions within the log of the endpoint in the path.',
   security,
   request: { params: WebhookIdParam, query: WebhookDeliveriesQuery },
   responses: {
@@ -117,7 +118,8 @@ export const webhookRoutes = router()
     const { id } = c.req.valid('param');
     const endpoint = await endpointOf(db, c.get('property').id, id);
     if (!endpoint) throw new ApiError('not_found', 'No such webhook endpoint.');
-    return c.json({ data: await deliveryLog(db, id, c.req.valid('query').limit) }, 200);
+    const { limit, cursor } = c.req.valid('query');
+    return c.json(await deliveryLog(db, id, { limit, cursor }), 200);
   });
 
 // The events themselves, as OpenAPI 3.1 `webhooks` (what the product's receiver gets).

@@ -45,6 +45,23 @@ export const WebhookIdParam = z.object({
 export const WebhookDeliveriesQuery = z.object({
   /** Newest first; at most this many attempts (default 50, max 200). */
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /**
+   * Opaque: the `nextCursor` of the previous page of this log; the page starts just after the
+   * last attempt that page held. Absent: the newest attempts. A malformed one is 400.
+   */
+  cursor: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .openapi({
+      param: {
+        name: 'cursor',
+        in: 'query',
+        description:
+          'The `nextCursor` of the previous page (opaque). Absent: start from the newest attempt.',
+      },
+    }),
 });
 
 export const WebhookAttempt = z
@@ -65,12 +82,17 @@ export const WebhookAttempt = z
   .openapi('WebhookAttempt');
 
 export const WebhookDeliveryLog = z
-  .object({ data: z.array(WebhookAttempt) })
+  .object({
+    data: z.array(WebhookAttempt),
+    /** Pass as `cursor` for the next (older) page; null when nothing older is left. */
+    nextCursor: z.string().nullable(),
+  })
   .openapi('WebhookDeliveryLog');
 
 export type CreateWebhookInputBody = z.infer<typeof CreateWebhookInput>;
 export type WebhookEndpointBody = z.infer<typeof WebhookEndpoint>;
 export type WebhookAttemptBody = z.infer<typeof WebhookAttempt>;
+export type WebhookDeliveryLogBody = z.infer<typeof WebhookDeliveryLog>;
 export type WebhookTopicName = z.infer<typeof WebhookTopic>;
 
 /** Body of a `consent.changed` delivery: one recorded batch of decisions. */
