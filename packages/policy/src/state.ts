@@ -73,14 +73,23 @@ export function dpvStatus(status: ConsentStatus): string {
   }
 }
 
-/** Replays events in order and returns the latest decision per purpose key (event order = time order). */
-export function replay<E extends { purpose: string; collectedAt: number }>(
+/**
+ * Replays events and returns the latest decision per purpose key: the greatest `collectedAt`;
+ * at the same instant the greater `id` when the events carry ids (the API's order: event ids,
+ * byte order), else the later event in the list.
+ */
+export function replay<E extends { purpose: string; collectedAt: number; id?: string | number }>(
   events: readonly E[],
 ): Map<string, E> {
   const latest = new Map<string, E>();
   for (const e of events) {
     const prev = latest.get(e.purpose);
-    if (!prev || e.collectedAt >= prev.collectedAt) latest.set(e.purpose, e);
+    const later =
+      !prev ||
+      e.collectedAt > prev.collectedAt ||
+      (e.collectedAt === prev.collectedAt &&
+        (e.id === undefined || prev.id === undefined || prev.id <= e.id));
+    if (later) latest.set(e.purpose, e);
   }
   return latest;
 }

@@ -6,7 +6,13 @@
 import type { Database } from '@assent/db';
 import { newId } from '@assent/db';
 import { type ConsentSource, type Decision, termEnd } from '@assent/policy';
-import type { AppendArgs, RecordedDecision, StoredDecision } from './consents.ts';
+import {
+  type AppendArgs,
+  eventIds,
+  isLaterDecision,
+  type RecordedDecision,
+  type StoredDecision,
+} from './consents.ts';
 
 type Sql = Database['sql'];
 
@@ -19,6 +25,7 @@ interface StateRow {
   source: string;
   gpc: boolean;
   notice_id: string;
+  event_id?: string;
 }
 
 function stored(r: StateRow): StoredDecision {
@@ -30,6 +37,7 @@ function stored(r: StateRow): StoredDecision {
     source: r.source as ConsentSource,
     gpc: r.gpc,
     noticeId: r.notice_id,
+    ...(r.event_id ? { eventId: r.event_id } : {}),
   };
 }
 
@@ -116,7 +124,7 @@ class DeviceReadBatcher {
       const rows = await sql<ReadRow[]>`
         select x.i::text as i, v.version::text as version, d.subject_id, s.purpose_id,
                s.decision, s.decided_at, s.expires_at, s.notice_version, s.source, s.gpc,
-               s.notice_id
+               s.notice_id, s.event_id
         from unnest(${sql.array(batch.map((r) => r.propertyId))}::text[],
                     ${sql.array(batch.map((r) => r.deviceHash))}::text[])
              with ordinality as x(property_id, device_hash, i)
@@ -176,18 +184,18 @@ export function planBatch(args: BatchArgs): PlannedBatch & { batchId: string; ou
   const at = args.collectedAt.getTime();
   const subjectId = args.subjectId ?? newId('sub');
   const last = new Map(args.last);
-  const events = args.decisions.map((d) => {
+  const ids = eventIds(args.decisions.length);
+  const events = args.decisions.map((d, i) => {
     const expires = termEnd(d.purpose.rule, d.decision, at);
     const event: RecordedDecision = {
-      id: newId('evt'),
+      id: ids[i] as string,
       purpose: d.purpose.row.key,
       decision: d.decision,
       collectedAt: args.collectedAt,
       expiresAt: expires === null ? null : new Date(expires),
     };
-    const before = last.get(d.purpose.row.id);
-    // With the same decision time the later decision in the batch wins (as the upsert does).
-    if (!before || before.decidedAt <= at) {
+    // The order every writer and the rebuild use (isLaterDecision; the upsert below in SQL).
+    if (isLaterDecision(last.get(d.purpose.row.id), at, event.id)) {
       last.set(d.purpose.row.id, {
         decision: d.decision,
         decidedAt: at,
@@ -196,6 +204,7 @@ export function planBatch(args: BatchArgs): PlannedBatch & { batchId: string; ou
         source: args.source,
         gpc: args.evidence.gpc,
         noticeId: d.notice.id,
+        eventId: event.id,
       });
     }
     return event;
@@ -301,7 +310,8 @@ export async function recordBatch(
         event_id = excluded.event_id, notice_id = excluded.notice_id,
         notice_version = excluded.notice_version, source = excluded.source,
         gpc = excluded.gpc, decided_at = excluded.decided_at, expires_at = excluded.expires_at
-      where cs.decided_at <= excluded.decided_at
+      where (cs.decided_at, cs.event_id collate "C")
+         <= (excluded.decided_at, excluded.event_id collate "C")
       returning 1
     ), ob as (
       insert into outbox (id, property_id, subject_id, topic, payload)
@@ -369,7 +379,7 @@ export async function processingState(
       limit 1
     )
     select t.id as subject_id, s.purpose_id, s.decision, s.decided_at, s.expires_at,
-      s.notice_version, s.source, s.gpc, s.notice_id,
+      s.notice_version, s.source, s.gpc, s.notice_id, s.event_id,
       t.id is not null and exists (
         select 1 from privacy_requests r
         where r.subject_id = t.id and r.type = 'restriction'

@@ -75,7 +75,33 @@ export interface AppendArgs {
 }
 
 /** A state projection row as the policy reads it, keyed by purpose id in maps. */
-export type StoredDecision = LastDecision & { noticeId: string };
+/**
+ * A projection row as the API uses it. `eventId` is the decision's event: with `decidedAt` it
+ * orders decisions (`isLaterDecision`).
+ */
+export type StoredDecision = LastDecision & { noticeId: string; eventId?: string };
+
+/**
+ * The one order of decisions for a subject × purpose, used by every writer of the projection,
+ * by the merge of identify and by the rebuild (state-rebuild.ts): the later `collectedAt`
+ * wins, and at the same instant the greater event id (byte order; ids of one batch are handed
+ * out in ascending order, so its later decision wins). Concurrent writes of the same instant
+ * thus leave the projection the rebuild gives (REQUIREMENTS P2).
+ * @returns whether a decision at `at` with event `eventId` replaces `before`.
+ */
+export function isLaterDecision(
+  before: { decidedAt: number; eventId?: string | undefined } | undefined,
+  at: number,
+  eventId: string,
+): boolean {
+  if (!before || before.decidedAt < at) return true;
+  return before.decidedAt === at && (before.eventId ?? '') <= eventId;
+}
+
+/** `n` new event ids in ascending order: a batch's later decision gets the greater id. */
+export function eventIds(n: number): string[] {
+  return Array.from({ length: n }, () => newId('evt')).sort();
+}
 
 /**
  * Appends one event per decision, moves the state projection forward (an older, late-arriving
@@ -87,10 +113,11 @@ export type StoredDecision = LastDecision & { noticeId: string };
 export async function appendDecisions(tx: Tx, args: AppendArgs): Promise<RecordedDecision[]> {
   const batchId = newId('bat');
   const at = args.collectedAt.getTime();
-  const rows = args.decisions.map((d) => {
+  const ids = eventIds(args.decisions.length);
+  const rows = args.decisions.map((d, i) => {
     const expires = termEnd(d.purpose.rule, d.decision, at);
     return {
-      id: newId('evt'),
+      id: ids[i] as string,
       subjectId: args.subjectId,
       propertyId: args.property.id,
       purposeId: d.purpose.row.id,
@@ -151,7 +178,8 @@ export async function appendDecisions(tx: Tx, args: AppendArgs): Promise<Recorde
           decidedAt: excluded('decided_at'),
           expiresAt: excluded('expires_at'),
         },
-        setWhere: sql`${schema.consentStates.decidedAt} <= excluded.decided_at`,
+        // isLaterDecision, in SQL: (decided_at, event_id) in byte order.
+        setWhere: sql`(${schema.consentStates.decidedAt}, ${schema.consentStates.eventId} collate "C") <= (excluded.decided_at, excluded.event_id collate "C")`,
       }),
     tx.insert(schema.outbox).values({
       id: newId('obx'),
@@ -188,6 +216,7 @@ function storedDecision(r: typeof schema.consentStates.$inferSelect): StoredDeci
     source: r.source as ConsentSource,
     gpc: r.gpc,
     noticeId: r.noticeId,
+    eventId: r.eventId,
   };
 }
 

@@ -141,7 +141,7 @@ export async function identifyDevice(
       .update(schema.subjects)
       .set({ mergedInto: user.id })
       .where(eq(schema.subjects.id, deviceSubjectId));
-    // Latest decision per purpose wins across both histories.
+    // Latest decision per purpose wins across both histories (consents.ts isLaterDecision).
     await tx.execute(sql`
       insert into consent_states (subject_id, purpose_id, property_id, decision, event_id, notice_id,
         notice_version, source, gpc, decided_at, expires_at)
@@ -152,7 +152,8 @@ export async function identifyDevice(
         decision = excluded.decision, event_id = excluded.event_id, notice_id = excluded.notice_id,
         notice_version = excluded.notice_version, source = excluded.source, gpc = excluded.gpc,
         decided_at = excluded.decided_at, expires_at = excluded.expires_at
-      where consent_states.decided_at < excluded.decided_at`);
+      where (consent_states.decided_at, consent_states.event_id collate "C")
+          < (excluded.decided_at, excluded.event_id collate "C")`);
     return { subjectId: user.id, merged: true, previousSubjectId: deviceSubjectId };
   });
 }

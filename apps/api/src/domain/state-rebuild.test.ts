@@ -4,10 +4,10 @@ import { Experience, IdentifyOutput } from '@assent/contract';
 import { schema } from '@assent/db';
 import { and, eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../cli/rebuild-state.ts';
 import type { CliContext } from '../cli.ts';
-import { DEMO_IDENTITY_SECRET } from '../seed/demo-property.ts';
+import { DEMO_IDENTITY_SECRET, DEMO_SECRET_KEY } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
 import { diffStates } from './state-rebuild.ts';
 
@@ -154,6 +154,91 @@ describe('pnpm assent rebuild-state', () => {
       columns: [],
     });
     expect(await run(['--apply'], cli())).toBe(0);
+    expect(await diffStates(t.database.db)).toEqual([]);
+  });
+
+  it('P2: decisions racing at the same instant, and a merge of the same instant, leave what the rebuild gives', async () => {
+    const device = t.newDevice();
+    const exp = Experience.parse(
+      await (await t.app.request('/v1/experience', { headers: t.widgetHeaders(device) })).json(),
+    );
+    const notice = exp.purposes.find((x) => x.key === 'analytics')?.notice;
+    // The same collectedAt in every request: only the tie-break decides which one holds.
+    const at = new Date(t.clock.now()).toISOString();
+    const decisions = ['granted', 'denied', 'withdrawn'] as const;
+    const post = (device: string, i: number) =>
+      t.app.request('/v1/consents', {
+        method: 'POST',
+        headers: t.widgetHeaders(device),
+        body: JSON.stringify({
+          decisions: [
+            {
+              purpose: 'analytics',
+              decision: decisions[i % 3],
+              noticeId: notice?.id,
+              noticeHash: notice?.hash,
+            },
+          ],
+          source: 'preferences',
+          surface: 'preferences_save',
+          locale: 'en',
+          collectedAt: at,
+        }),
+      });
+    await post(device, 0); // the device exists before the race
+    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => post(device, i)));
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 201));
+    expect(await diffStates(t.database.db)).toEqual([]);
+
+    // A second device of the same instant, identified as a user whose device decided too.
+    const other = t.newDevice();
+    await post(other, 1);
+    const now = Math.floor(t.clock.now() / 1000);
+    for (const d of [other, device]) {
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(`user_race_${device}`)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
+      const res = await t.app.request('/v1/identify', {
+        method: 'POST',
+        headers: t.widgetHeaders(d),
+        body: JSON.stringify({ token }),
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(await diffStates(t.database.db)).toEqual([]);
+  });
+
+  it('P2: an import holding several decisions of one instant per user keeps what the rebuild gives', async () => {
+    // One transaction, so every event has the same recorded_at: the order of decisions at one
+    // instant must not depend on which record came first.
+    const at = new Date(t.clock.now() - 86_400_000).toISOString();
+    const records = Array.from({ length: 12 }, (_, u) =>
+      (['granted', 'withdrawn', 'denied'] as const).map((decision, i) => ({
+        id: `tie-${u}-${i}`,
+        externalId: `user_tie_${u}`,
+        purpose: 'marketing_email',
+        decision,
+        collectedAt: at,
+        provenance: { system: 'crm' },
+      })),
+    ).flat();
+    // Event ids carry their millisecond: frozen, their order is random, as it is for writes
+    // that land in the same millisecond.
+    const frozen = vi.spyOn(Date, 'now').mockReturnValue(Date.now());
+    let res: Response;
+    try {
+      res = await t.app.request('/v1/server/import', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${DEMO_SECRET_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ records }),
+      });
+    } finally {
+      frozen.mockRestore();
+    }
+    expect(res.status).toBe(200);
     expect(await diffStates(t.database.db)).toEqual([]);
   });
 });

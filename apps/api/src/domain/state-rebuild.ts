@@ -1,5 +1,6 @@
 // Rebuilds the consent state projection from the append-only events (REQUIREMENTS P2): the
-// latest decision (by collectedAt, then recording order) per subject × purpose, where a user
+// latest decision (by collectedAt, then event id: consents.ts isLaterDecision, the order every
+// writer uses) per subject × purpose, where a user
 // subject's history includes the device subjects merged into it, as identify does.
 import { type Db, databaseOf } from '@assent/db';
 import { sql } from 'drizzle-orm';
@@ -32,7 +33,7 @@ const EXPECTED = sql`
     o.notice_id, n.version as notice_version, o.source, o.gpc,
     o.collected_at as decided_at, o.expires_at
   from owned o join notices n on n.id = o.notice_id
-  order by o.owner, o.purpose_id, o.collected_at desc, o.recorded_at desc, o.id desc`;
+  order by o.owner, o.purpose_id, o.collected_at desc, o.id collate "C" desc`;
 
 const COLUMNS = [
   'property_id',
