@@ -69,6 +69,9 @@ describe('errorKey', () => {
   it('words known problem codes and falls back for others', () => {
     expect(createTranslator('en')(errorKey('invalid_code'))).toMatch(/wrong or has expired/);
     expect(errorKey('too_many_attempts')).toBe('error.too_many_attempts');
+    // The API's 429 (e.g. the step-up code cap) says to wait, in both languages.
+    expect(createTranslator('en')(errorKey('rate_limited'))).toMatch(/Wait a few minutes/);
+    expect(createTranslator('zh-CN')(errorKey('rate_limited'))).toMatch(/请等待几分钟/);
     expect(errorKey('constructor')).toBe('error.unknown');
     expect(errorKey('internal_error')).toBe('error.unknown');
   });

@@ -66,6 +66,7 @@ export function splitPurposes(purposes: readonly PortalPurpose[]): {
 const errorKeys = new Map<string, MessageKey>([
   ['invalid_code', 'error.invalid_code'],
   ['too_many_attempts', 'error.too_many_attempts'],
+  ['rate_limited', 'error.rate_limited'],
   ['invalid_request', 'error.invalid_request'],
   ['unauthorized', 'error.unauthorized'],
   ['csrf_failed', 'error.csrf_failed'],

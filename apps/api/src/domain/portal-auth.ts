@@ -4,7 +4,7 @@
 // encrypted under the keyring (step-up mail goes to it); nothing stores it in plain text.
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { type Db, newId, schema } from '@assent/db';
-import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { ApiError } from '../errors.ts';
 import type { Mailer } from '../mailer.ts';
 import { fieldAad, type Keyring } from '../security/keyring.ts';
@@ -34,11 +34,11 @@ export function emailIndexOf(keyring: Keyring, email: string): string {
 
 const sessionEmailAad = (sessionId: string) => fieldAad('portal_sessions', 'email', sessionId);
 
-/** The languages a sign-in code email is written in (the portal ships these two). */
+/** The languages a code email (sign-in or step-up) is written in (the portal ships these two). */
 export type SignInMailLocale = 'en' | 'zh-CN';
 
 /**
- * The language of the sign-in code email for the portal's UI locale (BCP 47): any tag whose
+ * The language of the code email (sign-in or step-up) for the portal's UI locale (BCP 47): any tag whose
  * primary subtag is `zh` (`zh`, `zh-CN`, `zh-TW`, `zh-Hans-CN`) → `zh-CN`; anything else, or
  * none → `en`. Mirrors the portal's own choice by primary subtag (apps/portal i18n).
  */
@@ -49,9 +49,18 @@ export function signInMailLocale(locale: string | undefined): SignInMailLocale {
 /** Whole minutes a code lives, as the email states it (from `CODE_TTL_MS`). */
 const CODE_TTL_MINUTES = Math.round(CODE_TTL_MS / 60_000);
 
-/** Subject and body of the sign-in code email per language; the code is the only variable. */
-const SIGN_IN_MAIL: Record<SignInMailLocale, (code: string) => { subject: string; body: string }> =
-  {
+/** What a code email is for: signing in, or a signed-in person confirming a sensitive action (R7). */
+export type CodePurpose = 'sign_in' | 'step_up';
+
+type CodeMail = (code: string) => { subject: string; body: string };
+
+/**
+ * Subject and body of the code email per purpose and language; the code is the only variable.
+ * A step-up code confirms export, deletion or correction, so its email says so rather than
+ * "sign-in".
+ */
+const CODE_MAIL: Record<CodePurpose, Record<SignInMailLocale, CodeMail>> = {
+  sign_in: {
     en: (code) => ({
       subject: `Your Assent sign-in code: ${code}`,
       body: `Your sign-in code is ${code}. It expires in ${CODE_TTL_MINUTES} minutes. If you did not ask for it, ignore this message.`,
@@ -60,36 +69,63 @@ const SIGN_IN_MAIL: Record<SignInMailLocale, (code: string) => { subject: string
       subject: `您的 Assent 登录验证码：${code}`,
       body: `您的登录验证码是 ${code}，${CODE_TTL_MINUTES} 分钟内有效。如果您没有申请此验证码，请忽略此邮件。`,
     }),
-  };
+  },
+  step_up: {
+    en: (code) => ({
+      subject: `Your Assent confirmation code: ${code}`,
+      body: `Your code to confirm this action is ${code}. It expires in ${CODE_TTL_MINUTES} minutes. If you did not ask for it, change nothing and ignore this message.`,
+    }),
+    'zh-CN': (code) => ({
+      subject: `您的 Assent 确认验证码：${code}`,
+      body: `您用于确认此操作的验证码是 ${code}，${CODE_TTL_MINUTES} 分钟内有效。如果您没有申请此验证码，请忽略此邮件。`,
+    }),
+  },
+};
 
 /**
- * Sends a sign-in code to `email`. Answers the same whether or not the address is known;
- * past 5 codes in 15 minutes it silently sends nothing. Stores the code's hash under the
- * address's blind index, never the address.
- * @param keyring computes the address's blind index (`deps.keyring`)
- * @param locale the portal's UI locale (BCP 47): a `zh` tag gets the email in Simplified
- *   Chinese, anything else or none in English (`signInMailLocale`)
+ * What asking for a code did: `sent`, or refused by the per-address cap (`CODES_PER_WINDOW`
+ * codes in `CODE_WINDOW_MS`) with `retryAfterS`, the whole seconds (1 to 900) until enough codes
+ * have left the window for the next one to be sent.
  */
-export async function startSignIn(
+export type CodeIssue = { sent: true } | { sent: false; retryAfterS: number };
+
+/**
+ * The one code path for emailed codes (sign-in and step-up): unless the address already had
+ * `CODES_PER_WINDOW` codes in the last `CODE_WINDOW_MS`, stores a new 6-digit code's hash under
+ * the address's blind index (never the address) and emails the code, worded for `purpose` in
+ * the language of `locale` (`signInMailLocale`).
+ * @returns `{ sent: true }`, or `{ sent: false, retryAfterS }` past the cap (nothing stored or
+ *   sent); callers decide whether to tell (step-up) or stay silent (sign-in).
+ */
+async function issueCode(
   db: Db,
   mailer: Mailer,
   rawEmail: string,
   now: number,
   keyring: Keyring,
-  locale?: string,
-): Promise<void> {
+  purpose: CodePurpose,
+  locale: string | undefined,
+): Promise<CodeIssue> {
   const email = normalizeEmail(rawEmail);
   const emailIndex = emailIndexOf(keyring, email);
   const recent = await db
-    .select({ id: schema.portalCodes.id })
+    .select({ createdAt: schema.portalCodes.createdAt })
     .from(schema.portalCodes)
     .where(
       and(
         eq(schema.portalCodes.emailIndex, emailIndex),
         gt(schema.portalCodes.createdAt, new Date(now - CODE_WINDOW_MS)),
       ),
-    );
-  if (recent.length >= CODES_PER_WINDOW) return;
+    )
+    .orderBy(asc(schema.portalCodes.createdAt));
+  if (recent.length >= CODES_PER_WINDOW) {
+    // The next code may go once the count falls below the cap: when this row leaves the window
+    // (with exactly CODES_PER_WINDOW rows, the oldest). It is inside the window, so 0 < ms ≤ window.
+    const freeing = recent[recent.length - CODES_PER_WINDOW]?.createdAt.getTime() ?? now;
+    const ms = freeing + CODE_WINDOW_MS - now;
+    const retryAfterS = Math.min(CODE_WINDOW_MS / 1000, Math.max(1, Math.ceil(ms / 1000)));
+    return { sent: false, retryAfterS };
+  }
   const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
   await db.insert(schema.portalCodes).values({
     id: newId('otp'),
@@ -98,7 +134,50 @@ export async function startSignIn(
     expiresAt: new Date(now + CODE_TTL_MS),
     createdAt: new Date(now),
   });
-  await mailer.send({ to: email, ...SIGN_IN_MAIL[signInMailLocale(locale)](code) });
+  await mailer.send({ to: email, ...CODE_MAIL[purpose][signInMailLocale(locale)](code) });
+  return { sent: true };
+}
+
+/**
+ * Sends a sign-in code to `email`. The sign-in route answers the same whether or not the
+ * address is known, and past 5 codes in 15 minutes (`CODES_PER_WINDOW`, `CODE_WINDOW_MS`)
+ * nothing is sent and the route stays silent all the same (no address enumeration). Stores the
+ * code's hash under the address's blind index, never the address.
+ * @param keyring computes the address's blind index (`deps.keyring`)
+ * @param locale the portal's UI locale (BCP 47): a `zh` tag gets the email in Simplified
+ *   Chinese, anything else or none in English (`signInMailLocale`)
+ * @returns whether a code was sent (`CodeIssue`); the sign-in route ignores it.
+ */
+export function startSignIn(
+  db: Db,
+  mailer: Mailer,
+  rawEmail: string,
+  now: number,
+  keyring: Keyring,
+  locale?: string,
+): Promise<CodeIssue> {
+  return issueCode(db, mailer, rawEmail, now, keyring, 'sign_in', locale);
+}
+
+/**
+ * Sends a step-up code (R7) to a signed-in session's own address, in an email that asks to
+ * confirm an action rather than to sign in. Shares the per-address cap with sign-in codes (one
+ * count per address, so step-up cannot be used to get around it); the caller is already signed
+ * in, so the step-up route reports the refusal (429 `rate_limited` with `Retry-After`).
+ * @param email the session's address (`sessionEmail`)
+ * @param keyring computes the address's blind index (`deps.keyring`)
+ * @param locale the portal's UI locale (BCP 47), as for `startSignIn`
+ * @returns `{ sent: true }`, or `{ sent: false, retryAfterS }` (1 to 900 s) past the cap.
+ */
+export function startStepUp(
+  db: Db,
+  mailer: Mailer,
+  email: string,
+  now: number,
+  keyring: Keyring,
+  locale?: string,
+): Promise<CodeIssue> {
+  return issueCode(db, mailer, email, now, keyring, 'step_up', locale);
 }
 
 /**

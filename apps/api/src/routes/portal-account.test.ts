@@ -1,10 +1,12 @@
-// Portal account: correction of profile fields (R3) behind step-up (R7), the language of the
-// step-up code email, sign-out everywhere, and the retention of closed request records (R8).
+// Portal account: correction of profile fields (R3) behind step-up (R7), the wording and
+// language of the step-up code email and its per-address cap (R7), sign-out everywhere, and the
+// retention of closed request records (R8).
 import { PortalRequests, Problem, ProfileView } from '@assent/contract';
 import { schema } from '@assent/db';
 import { and, desc, eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODE_WINDOW_MS, CODES_PER_WINDOW } from '../domain/portal-auth.ts';
 import { purgeOldRequests } from '../domain/requests/progress.ts';
 import { DEMO_IDENTITY_SECRET, DEMO_PUBLISHABLE_KEY } from '../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../testing.ts';
@@ -104,20 +106,20 @@ describe('step-up code email', () => {
   }
   const jsonType = { 'content-type': 'application/json' };
 
-  it('writes the step-up code email in Simplified Chinese for a zh-CN portal, and its code steps up', async () => {
+  it('R7: writes the step-up code email as a confirmation code in Simplified Chinese for a zh-CN portal, and its code steps up', async () => {
     const mail = await stepUpMail('zh-step@example.com', {
       headers: jsonType,
       body: JSON.stringify({ locale: 'zh-CN' }),
     });
-    expect(mail.subject).toBe(`您的 Assent 登录验证码：${mail.code}`);
+    expect(mail.subject).toBe(`您的 Assent 确认验证码：${mail.code}`);
     expect(mail.body).toBe(
-      `您的登录验证码是 ${mail.code}，10 分钟内有效。如果您没有申请此验证码，请忽略此邮件。`,
+      `您用于确认此操作的验证码是 ${mail.code}，10 分钟内有效。如果您没有申请此验证码，请忽略此邮件。`,
     );
     const ok = await portal(t, mail.cookie, '/step-up/verify', { code: mail.code });
     expect(ok.status).toBe(200);
   });
 
-  it('keeps the step-up code email in English with no body, {} or a non-zh locale', async () => {
+  it('R7: writes the step-up code email as a confirmation code in English with no body, {} or a non-zh locale', async () => {
     const requests = [
       {},
       { headers: jsonType, body: '{}' },
@@ -125,9 +127,9 @@ describe('step-up code email', () => {
     ];
     for (const [i, init] of requests.entries()) {
       const mail = await stepUpMail(`en-step${i}@example.com`, init);
-      expect(mail.subject).toBe(`Your Assent sign-in code: ${mail.code}`);
+      expect(mail.subject).toBe(`Your Assent confirmation code: ${mail.code}`);
       expect(mail.body).toBe(
-        `Your sign-in code is ${mail.code}. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
+        `Your code to confirm this action is ${mail.code}. It expires in 10 minutes. If you did not ask for it, change nothing and ignore this message.`,
       );
     }
   });
@@ -144,6 +146,76 @@ describe('step-up code email', () => {
       expect(res.status).toBe(400);
       expect(Problem.parse(await res.json()).code).toBe('invalid_request');
     }
+  });
+});
+
+describe('step-up code cap', () => {
+  /** Mails sent to `email` so far (the dev mailbox). */
+  const mailCount = async (email: string) =>
+    (await t.database.db.select().from(schema.devMailbox).where(eq(schema.devMailbox.to, email)))
+      .length;
+  const minutes = (n: number) => t.clock.advanceDays(n / 1440);
+  const stepUpStart = (cookie: string) =>
+    t.app.request('/portal/api/step-up/start', {
+      method: 'POST',
+      headers: { 'x-requested-with': CSRF_VALUE, cookie },
+    });
+
+  it('R7: past the per-address cap, step-up start answers 429 rate_limited with Retry-After, and sends nothing', async () => {
+    const email = 'cap-step@example.com';
+    await linkEmail(t, email);
+    const cookie = await signIn(t, email); // the first code of the window, at T0
+    for (let i = 1; i < CODES_PER_WINDOW; i++) {
+      minutes(1);
+      expect((await stepUpStart(cookie)).status).toBe(202);
+    }
+    expect(await mailCount(email)).toBe(CODES_PER_WINDOW);
+
+    const refused = await stepUpStart(cookie); // at T0 + 4 min
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(Problem.parse(await refused.json()).code).toBe('rate_limited');
+    const retry = Number(refused.headers.get('retry-after'));
+    expect(retry).toBeGreaterThanOrEqual(1);
+    expect(retry).toBeLessThanOrEqual(CODE_WINDOW_MS / 1000);
+    // Seconds until the oldest code (the sign-in one, at T0) leaves the 15-minute window.
+    expect(retry).toBe(15 * 60 - (CODES_PER_WINDOW - 1) * 60);
+    expect(await mailCount(email)).toBe(CODES_PER_WINDOW);
+
+    // One second early it is still refused (and says 1 s); at Retry-After a code goes again.
+    t.clock.advanceDays((retry - 1) / 86_400);
+    const early = await stepUpStart(cookie);
+    expect(early.status).toBe(429);
+    expect(early.headers.get('retry-after')).toBe('1');
+    t.clock.advanceDays(1 / 86_400);
+    expect((await stepUpStart(cookie)).status).toBe(202);
+    expect(await mailCount(email)).toBe(CODES_PER_WINDOW + 1);
+    const ok = await portal(t, cookie, '/step-up/verify', { code: await lastCode(t, email) });
+    expect(ok.status).toBe(200);
+  });
+
+  it('R7: past the cap, sign-in start at the same address still answers a silent 202 and sends nothing', async () => {
+    const email = 'cap-silent@example.com';
+    await linkEmail(t, email);
+    const cookie = await signIn(t, email);
+    for (let i = 1; i < CODES_PER_WINDOW; i++) expect((await stepUpStart(cookie)).status).toBe(202);
+    expect((await stepUpStart(cookie)).status).toBe(429);
+    const silent = await t.app.request('/portal/api/sign-in/start', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email }),
+    });
+    expect(silent.status).toBe(202);
+    expect(await silent.json()).toEqual({ ok: true });
+    expect(silent.headers.get('retry-after')).toBeNull();
+    expect(await mailCount(email)).toBe(CODES_PER_WINDOW);
+    // An unknown address answers exactly alike, so the silence still tells an outsider nothing.
+    const unknown = await t.app.request('/portal/api/sign-in/start', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: 'nobody-cap@example.com' }),
+    });
+    expect(unknown.status).toBe(silent.status);
   });
 });
 

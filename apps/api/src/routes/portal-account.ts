@@ -22,7 +22,7 @@ import {
   SESSION_IDLE_MS,
   STEP_UP_MS,
   signInWithLink,
-  startSignIn,
+  startStepUp,
   verifyStepUp,
 } from '../domain/portal-auth.ts';
 import { propertyByKey } from '../domain/properties.ts';
@@ -43,7 +43,7 @@ const link = createRoute({
   },
   responses: {
     200: { description: 'Signed in', content: { 'application/json': { schema: SignedIn } } },
-    ...errorResponses('csrf_failed', 'invalid_token'),
+    ...errorResponses('csrf_failed', 'invalid_token', 'rate_limited'),
   },
 });
 const stepUpStart = createRoute({
@@ -51,7 +51,7 @@ const stepUpStart = createRoute({
   path: '/step-up/start',
   summary: 'Email a fresh code to the signed-in address',
   description:
-    'The JSON body is optional: a `zh` `locale` sends the email in Simplified Chinese; another `locale`, none, or no body sends it in English.',
+    'Emails a confirmation code for export, deletion or correction (R7). The JSON body is optional: a `zh` `locale` sends the email in Simplified Chinese; another `locale`, none, or no body sends it in English. Step-up and sign-in codes share one cap per address (5 in 15 minutes): past it nothing is sent and, unlike sign-in (which stays silent), the answer is 429 `rate_limited` with `Retry-After` (seconds until the next code can go, at most 900). The per-network limit (ASSENT_RATE_LIMIT_SIGN_IN) answers 429 `rate_limited` too.',
   request: {
     body: { content: { 'application/json': { schema: StepUpStartInput } }, required: false },
   },
@@ -60,7 +60,7 @@ const stepUpStart = createRoute({
       description: 'Sent',
       content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } },
     },
-    ...errorResponses('unauthorized', 'csrf_failed'),
+    ...errorResponses('unauthorized', 'csrf_failed', 'rate_limited'),
   },
 });
 const stepUpVerify = createRoute({
@@ -72,7 +72,13 @@ const stepUpVerify = createRoute({
   },
   responses: {
     200: { description: 'Stepped up', content: { 'application/json': { schema: StepUpOutput } } },
-    ...errorResponses('unauthorized', 'csrf_failed', 'invalid_code', 'too_many_attempts'),
+    ...errorResponses(
+      'unauthorized',
+      'csrf_failed',
+      'invalid_code',
+      'too_many_attempts',
+      'rate_limited',
+    ),
   },
 });
 const getProfile = createRoute({
@@ -168,7 +174,15 @@ portalAccountRoutes
     const { database, mailer, clock, keyring } = c.get('deps');
     // Without a JSON body the validator is skipped (the body is optional): English.
     const locale = (c.req.valid('json') as StepUpStartInputBody | undefined)?.locale;
-    await startSignIn(database.db, mailer, c.get('email'), clock(), keyring, locale);
+    const issued = await startStepUp(database.db, mailer, c.get('email'), clock(), keyring, locale);
+    if (!issued.sent) {
+      // Signed in already, so saying "not sent" reveals nothing; silence would only confuse.
+      c.header('Retry-After', String(issued.retryAfterS));
+      throw new ApiError(
+        'rate_limited',
+        `Too many codes were sent to your address; retry in ${issued.retryAfterS} s.`,
+      );
+    }
     return c.json({ ok: true as const }, 202);
   })
   .openapi(stepUpVerify, async (c) => {

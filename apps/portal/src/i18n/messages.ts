@@ -95,6 +95,8 @@ export const en = {
   'error.invalid_code':
     'That code is wrong or has expired. Check the latest email or send a new code.',
   'error.too_many_attempts': 'Too many attempts. Wait a few minutes, then send a new code.',
+  'error.rate_limited':
+    'Too many codes or requests in a short time. Wait a few minutes, then try again.',
   'error.invalid_request': 'Please check what you entered.',
   'error.unauthorized': 'Your session has ended. Please sign in again.',
   'error.csrf_failed': 'The request was refused for your safety. Reload the page and try again.',
@@ -201,6 +203,7 @@ export const zhCN: Messages = {
 
   'error.invalid_code': '验证码错误或已过期。请查看最新邮件，或重新发送验证码。',
   'error.too_many_attempts': '尝试次数过多。请等待几分钟后重新发送验证码。',
+  'error.rate_limited': '短时间内发送的验证码或请求过多。请等待几分钟后再试。',
   'error.invalid_request': '请检查您输入的内容。',
   'error.unauthorized': '您的会话已结束，请重新登录。',
   'error.csrf_failed': '为保护您的安全，请求被拒绝。请刷新页面后重试。',
