@@ -28,11 +28,13 @@ export interface IdentityClaims {
  * encrypted and decrypted here, only for the check (REQUIREMENTS S1, S4).
  * Requires `sub` (a string), `iat` (not in the future, at most 600 s ago), `exp`, and
  * `exp - iat` ≤ 600 s, so no token is usable for more than 10 minutes. An `email` claim, when
- * present, must be an email address (it is stored lowercased).
+ * present, must be an email address (it is stored lowercased). `sub` is stored as sent, so it
+ * must be well-formed Unicode without NUL (REQUIREMENTS P1); a payload that is not valid UTF-8
+ * is refused by jose's strict decoding.
  * @param now epoch ms (injectable clock)
  * @param keyring opens the stored identity secret (`deps.keyring`)
- * @throws ApiError `invalid_token` (401) for a bad signature, expiry, missing claims, or an
- *   `email` claim that is not an address.
+ * @throws ApiError `invalid_token` (401) for a bad signature, expiry, missing claims, an
+ *   `email` claim that is not an address, or a `sub` with a lone surrogate or NUL.
  * @throws DecryptError when the stored secret does not open (wrong master key configuration).
  */
 export async function verifyIdentityToken(
@@ -66,6 +68,15 @@ export async function verifyIdentityToken(
     }
     if (typeof payload.sub !== 'string' || !payload.sub || payload.sub.length > 255)
       throw new ApiError('invalid_token', 'sub must be the user id.');
+    // The user id is stored as sent or not at all (REQUIREMENTS P1): a lone surrogate would be
+    // stored as U+FFFD and NUL cannot be stored. `isWellFormed` is ES2024 (Node >= 20), which
+    // the ES2023 lib does not declare.
+    const sub = payload.sub as string & { isWellFormed(): boolean };
+    if (!sub.isWellFormed() || sub.includes('\0'))
+      throw new ApiError(
+        'invalid_token',
+        'sub must be well-formed Unicode text without NUL (no lone surrogate); it is stored as sent.',
+      );
     return { userId: payload.sub, email };
   } catch (err) {
     if (err instanceof ApiError) throw err;

@@ -5,7 +5,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { Problem } from '@assent/contract';
+import { ImportOutput, Problem } from '@assent/contract';
+import { schema } from '@assent/db';
+import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, MAX_BODY_BYTES } from '../app.ts';
@@ -34,6 +36,41 @@ async function analyticsStatus(device: string) {
   const res = await t.app.request('/v1/consents', { headers: t.widgetHeaders(device) });
   return ((await res.json()) as { consents: Record<string, { status: string }> }).consents.analytics
     ?.status;
+}
+
+/** POSTs raw bytes (a JSON body, as sent) to a server route with the secret key. */
+const postServer = (path: string, body: BodyInit) =>
+  t.app.request(`/v1/server${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DEMO_SECRET_KEY}`, 'content-type': 'application/json' },
+    body,
+  });
+
+/** `json` as UTF-8 bytes, with `raw` (bytes that need not be UTF-8) in place of the marker `@@`. */
+function withRawBytes(json: string, raw: number[]): Uint8Array<ArrayBuffer> {
+  const [before = '', after = ''] = json.split('@@');
+  return new Uint8Array(Buffer.concat([Buffer.from(before), Buffer.from(raw), Buffer.from(after)]));
+}
+
+/** One import record; `over` replaces fields. */
+const importRecord = (over: Record<string, unknown> = {}) => ({
+  id: `crm-${crypto.randomUUID()}`,
+  externalId: `user_${crypto.randomUUID()}`,
+  purpose: 'marketing_email',
+  decision: 'granted',
+  collectedAt: new Date(t.clock.now() - 86_400_000).toISOString(),
+  provenance: { system: 'crm', reference: 'newsletter' },
+  ...over,
+});
+
+/** Rows of the evidence tables (consent events, import provenance). */
+async function evidenceRows() {
+  const db = t.database.db;
+  return {
+    events: (await db.select({ id: schema.consentEvents.id }).from(schema.consentEvents)).length,
+    imports: (await db.select({ id: schema.consentImports.eventId }).from(schema.consentImports))
+      .length,
+  };
 }
 
 describe('limits', () => {
@@ -68,6 +105,85 @@ describe('limits', () => {
       surface: 'banner\u{1F44D}',
     });
     expect((await postBatch(device, pair)).status).toBe(201);
+  });
+
+  it('P1: refuses a JSON body that is not valid UTF-8 (widget batch, server import) instead of storing U+FFFD', async () => {
+    const device = t.newDevice();
+    const batch = JSON.stringify(
+      await t.decisionBody(device, 'analytics', 'granted', { source: 'banner', surface: 'w@@b' }),
+    );
+    const imported = JSON.stringify({
+      records: [importRecord({ provenance: { system: 'crm', reference: 'form @@ 2025' } })],
+    });
+    const before = await evidenceRows();
+    // 0xFF 0xFE (never UTF-8), a truncated sequence, an encoded surrogate (CESU-8), an overlong "/".
+    for (const raw of [[0xff, 0xfe], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
+      for (const res of [
+        await t.app.request('/v1/consents', {
+          method: 'POST',
+          headers: t.widgetHeaders(device),
+          body: withRawBytes(batch, raw),
+        }),
+        await postServer('/import', withRawBytes(imported, raw)),
+      ]) {
+        expect(res.status, `${raw}`).toBe(400);
+        expect(res.headers.get('content-type')).toBe('application/problem+json');
+        const body = Problem.parse(await res.json());
+        expect(body.code).toBe('invalid_request');
+        expect(body.errors?.[0]?.path).toBe('json');
+      }
+    }
+    expect(await evidenceRows()).toEqual(before);
+    expect(await analyticsStatus(device)).toBe('unset');
+  });
+
+  it('P1: stores multi-byte UTF-8 text (Chinese, emoji, escaped surrogate pairs) exactly as sent', async () => {
+    const device = t.newDevice();
+    const surface = '横幅_同意_👍';
+    const res = await postBatch(
+      device,
+      await t.decisionBody(device, 'analytics', 'granted', {
+        source: 'banner',
+        surface,
+        locale: 'zh-CN',
+      }),
+    );
+    expect(res.status).toBe(201);
+    expect(await analyticsStatus(device)).toBe('granted');
+    const [event] = await t.database.db
+      .select({ surface: schema.consentEvents.surface, locale: schema.consentEvents.locale })
+      .from(schema.consentEvents)
+      .where(eq(schema.consentEvents.surface, surface));
+    expect(event).toEqual({ surface, locale: 'zh-CN' });
+
+    // A pair written as escapes (as Python's json.dumps sends it) is the same well-formed text.
+    const reference = '线下表格 — 签名 ✍️ 👍';
+    const record = importRecord({ provenance: { system: 'paper-form', reference } });
+    const escaped = JSON.stringify({ records: [record] }).replace('👍', '\\ud83d\\udc4d');
+    expect(escaped).toContain('\\ud83d\\udc4d');
+    const imp = await postServer('/import', escaped);
+    expect(imp.status).toBe(200);
+    const { results } = ImportOutput.parse(await imp.json());
+    const [row] = await t.database.db
+      .select({ provenance: schema.consentImports.provenance })
+      .from(schema.consentImports)
+      .where(eq(schema.consentImports.eventId, results[0]?.eventId ?? ''));
+    expect(row?.provenance).toEqual({ system: 'paper-form', reference });
+  });
+
+  it('answers malformed JSON with 400 invalid_request, with or without a surrogate escape', async () => {
+    const device = t.newDevice();
+    for (const body of ['{"decisions":', '{"surface":"\\ud800"', '']) {
+      const res = await t.app.request('/v1/consents', {
+        method: 'POST',
+        headers: t.widgetHeaders(device),
+        body,
+      });
+      expect(res.status, body).toBe(400);
+      const problemBody = Problem.parse(await res.json());
+      expect(problemBody.code).toBe('invalid_request');
+      expect(problemBody.detail).toBe('Malformed JSON in request body');
+    }
   });
 
   it('refuses a body over the limit with 413 before parsing it', async () => {

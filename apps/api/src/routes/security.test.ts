@@ -1,5 +1,6 @@
 // Security of the public routes: keys, origins, devices and identity tokens. Nobody reads or
 // changes another subject's consents by guessing an id.
+import { createHmac } from 'node:crypto';
 import { IdentifyOutput, Problem } from '@assent/contract';
 import { schema } from '@assent/db';
 import { eq } from 'drizzle-orm';
@@ -163,6 +164,51 @@ describe('POST /v1/identify', () => {
     const { subjectId } = IdentifyOutput.parse(await ok.json());
     const [row] = await subjectsByIds(t.database.db, [subjectId], t.keyring);
     expect(row?.email).toBe('mixed.case@example.com');
+  });
+
+  it('P1: refuses a sub with a lone surrogate or NUL, or a payload that is not UTF-8, instead of storing U+FFFD', async () => {
+    const device = t.newDevice();
+    const call = async (tok: string) =>
+      t.app.request('/v1/identify', {
+        method: 'POST',
+        headers: t.widgetHeaders(device),
+        body: JSON.stringify({ token: tok }),
+      });
+    const subjectRows = async () =>
+      (await t.database.db.select({ id: schema.subjects.id }).from(schema.subjects)).length;
+    const before = await subjectRows();
+    for (const sub of ['user_\ud800', '\udc00user', 'user_\u0000x']) {
+      const res = await call(await token({ sub }));
+      expect(res.status, JSON.stringify(sub)).toBe(401);
+      const problemBody = Problem.parse(await res.json());
+      expect(problemBody.code).toBe('invalid_token');
+      expect(problemBody.detail).toMatch(/^sub must be well-formed Unicode text without NUL/);
+    }
+    // Correctly signed, but the payload bytes hold 0xFF (which a lenient decoder reads as U+FFFD).
+    const now = Math.floor(t.clock.now() / 1000);
+    const segment = (bytes: Buffer) => bytes.toString('base64url');
+    const header = segment(Buffer.from(JSON.stringify({ alg: 'HS256' })));
+    const payload = segment(
+      Buffer.concat([
+        Buffer.from('{"sub":"user_'),
+        Buffer.from([0xff]),
+        Buffer.from(`","iat":${now},"exp":${now + 300}}`),
+      ]),
+    );
+    const signature = createHmac('sha256', DEMO_IDENTITY_SECRET)
+      .update(`${header}.${payload}`)
+      .digest('base64url');
+    const notUtf8 = await call(`${header}.${payload}.${signature}`);
+    expect(notUtf8.status).toBe(401);
+    const notUtf8Body = Problem.parse(await notUtf8.json());
+    expect(notUtf8Body.code).toBe('invalid_token');
+    expect(await subjectRows()).toBe(before);
+    // Well-formed text beyond ASCII (CJK, an emoji: a surrogate pair) is a user id like any other.
+    for (const sub of ['用户_42', 'user_\u{1F44D}']) {
+      const ok = await call(await token({ sub }));
+      expect(ok.status, sub).toBe(200);
+    }
+    expect(await subjectRows()).toBe(before + 2);
   });
 
   it('merges the anonymous device history into the user; a second device of that user sees it', async () => {
