@@ -1,5 +1,8 @@
 // Starting the API process: database (migrated), demo seed, HTTP server.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { type ErrorCode, errorCodes } from '@assent/contract';
 import { createDb } from '@assent/db';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
@@ -60,6 +63,7 @@ export async function startApi(
       resolve(s),
     );
   });
+  server.on('clientError', answerClientError);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {
@@ -71,4 +75,62 @@ export async function startApi(
       await database.close();
     },
   };
+}
+
+/**
+ * Node's own answers to a request it cannot parse, for the statuses no error code covers
+ * (431 header overflow, 408 request timeout): status line and `Connection: close`, no body.
+ */
+const BARE_ANSWERS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
+
+/**
+ * The server's `clientError` listener: a request Node's HTTP parser refuses (a header name with
+ * a space, an unknown method such as `BREW`, a raw 0xFF in the request line, a bad
+ * Content-Length) never reaches the app, so it is answered here in the app's problem+json shape
+ * (errors.ts `problem()`, RFC 9457, without `instance`: the target was not read):
+ * `HTTP/1.1 400 Bad Request`, `code: "invalid_request"`, `Connection: close`; chunk extensions
+ * over Node's limit are 413 `payload_too_large`; 431 and 408 keep Node's bare answer. The
+ * socket is then ended and destroyed once flushed. Nothing is written when the socket is no
+ * longer writable or a response is already under way on it (that would corrupt it), nor for
+ * `ECONNRESET`: the socket is just destroyed. Nothing is logged: the error carries the raw
+ * request bytes (`rawPacket`), which may hold personal data.
+ * @param err the parser's error (`code` e.g. `HPE_INVALID_HEADER_TOKEN`, `HPE_INVALID_METHOD`)
+ * @param socket the connection the request came on
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null })
+    ._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const bare = BARE_ANSWERS[err.code ?? ''];
+  let answer: string;
+  if (bare) {
+    answer = `HTTP/1.1 ${bare}\r\nConnection: close\r\n\r\n`;
+  } else {
+    const code: ErrorCode =
+      err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? 'payload_too_large' : 'invalid_request';
+    const { status, title } = errorCodes[code];
+    const body = JSON.stringify({
+      type: `https://assent.dev/problems/${code.replaceAll('_', '-')}`,
+      title,
+      status,
+      code,
+      detail:
+        code === 'invalid_request'
+          ? 'The request is not valid HTTP/1.1 (its request line, a header or the body framing is malformed).'
+          : 'The chunk extensions of the body are too large.',
+    });
+    answer =
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body;
+  }
+  socket.end(answer, () => socket.destroy());
 }
