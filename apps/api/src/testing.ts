@@ -1,11 +1,12 @@
 // Test harness: the real app on a real, isolated database (PGlite, or Postgres when
 // DATABASE_URL is set), with a clock the test moves.
 import { createTestDb } from '@assent/db/testing';
+import { SignJWT } from 'jose';
 import { createApp } from './app.ts';
 import { loadConfig } from './env.ts';
 import { devMailer } from './mailer.ts';
 import { keyringFromConfig } from './security/keyring.ts';
-import { DEMO_PUBLISHABLE_KEY } from './seed/demo-property.ts';
+import { DEMO_IDENTITY_SECRET, DEMO_PUBLISHABLE_KEY } from './seed/demo-property.ts';
 import { seedDemo } from './seed/seed-demo.ts';
 
 export const TEST_ORIGIN = 'https://shop.example';
@@ -97,6 +98,25 @@ export async function createTestApp(env: Record<string, string> = {}) {
       });
       if (res.status !== 201) throw new Error(`record: ${res.status} ${await res.text()}`);
       return device;
+    },
+    /**
+     * Identifies `device` as the product user `userId` as the widget does: an HS256 identity
+     * token signed with the demo property's secret (5 minutes of life), posted to /v1/identify.
+     * @returns the answer (200 with `{subjectId, merged}` when accepted).
+     */
+    async identify(device: string, userId: string): Promise<Response> {
+      const at = Math.floor(now / 1000);
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(userId)
+        .setIssuedAt(at)
+        .setExpirationTime(at + 300)
+        .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
+      return app.request('/v1/identify', {
+        method: 'POST',
+        headers: this.widgetHeaders(device),
+        body: JSON.stringify({ token }),
+      });
     },
     dispose: () => database.dispose(),
   };

@@ -4,11 +4,9 @@
 
 import { Experience } from '@assent/contract';
 import { createDb, type Database } from '@assent/db';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../env.ts';
-import { DEMO_IDENTITY_SECRET } from '../seed/demo-property.ts';
 import { createTestApp, eventually, type TestApp } from '../testing.ts';
 import type { DeviceStateAt } from './consent-batch.ts';
 import { StateCache, stateCacheStatus } from './state-cache.ts';
@@ -176,20 +174,8 @@ describe.skipIf(!process.env.DATABASE_URL)('the state cache on Postgres', () => 
   });
 
   it('identify through one process merges the device into the user, in both processes', async () => {
-    const identify = async (device: string, userId: string) => {
-      const token = await new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(userId)
-        .setIssuedAt(Math.floor(t.clock.now() / 1000))
-        .setExpirationTime(Math.floor(t.clock.now() / 1000) + 300)
-        .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
-      const res = await t.app.request('/v1/identify', {
-        method: 'POST',
-        headers: t.widgetHeaders(device),
-        body: JSON.stringify({ token }),
-      });
-      expect(res.status).toBe(200);
-    };
+    const identify = async (device: string, userId: string) =>
+      expect((await t.identify(device, userId)).status).toBe(200);
     const laptop = t.newDevice();
     await t.recordDecision(laptop, 'analytics', 'granted');
     expect((await analytics(otherApp, t, laptop)).state.status).toBe('granted');
