@@ -29,6 +29,24 @@ async function token(
     .sign(new TextEncoder().encode(opts.secret ?? DEMO_IDENTITY_SECRET));
 }
 
+/** Signs any claims (also ill-typed ones) with the demo secret, as a backend would: 5 minutes. */
+async function signClaims(claims: Record<string, unknown>) {
+  const now = Math.floor(t.clock.now() / 1000);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt(now)
+    .setExpirationTime(now + 300)
+    .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
+}
+
+/** Posts an identity token for `device`, as the widget does. */
+const identifyWith = (device: string, tok: string) =>
+  t.app.request('/v1/identify', {
+    method: 'POST',
+    headers: t.widgetHeaders(device),
+    body: JSON.stringify({ token: tok }),
+  });
+
 const grantAnalytics = (device: string) => t.recordDecision(device, 'analytics');
 
 async function analyticsStatus(device: string) {
@@ -87,12 +105,7 @@ describe('devices are isolated', () => {
 describe('POST /v1/identify', () => {
   it('refuses a token signed with another secret, an expired one, and one living over 10 minutes', async () => {
     const device = t.newDevice();
-    const call = async (tok: string) =>
-      t.app.request('/v1/identify', {
-        method: 'POST',
-        headers: t.widgetHeaders(device),
-        body: JSON.stringify({ token: tok }),
-      });
+    const call = (tok: string) => identifyWith(device, tok);
     const forged = await call(await token({ sub: 'user_1' }, { secret: 'x'.repeat(40) }));
     expect(forged.status).toBe(401);
     expect(Problem.parse(await forged.json()).code).toBe('invalid_token');
@@ -110,12 +123,7 @@ describe('POST /v1/identify', () => {
 
   it('refuses a token issued in the future (which would outlive 10 minutes) and a sub that is not a string', async () => {
     const device = t.newDevice();
-    const call = async (tok: string) =>
-      t.app.request('/v1/identify', {
-        method: 'POST',
-        headers: t.widgetHeaders(device),
-        body: JSON.stringify({ token: tok }),
-      });
+    const call = (tok: string) => identifyWith(device, tok);
     const now = Math.floor(t.clock.now() / 1000);
     const key = new TextEncoder().encode(DEMO_IDENTITY_SECRET);
     // exp - iat is 10 minutes, but iat is 50 minutes ahead: usable for an hour.
@@ -140,20 +148,8 @@ describe('POST /v1/identify', () => {
 
   it('refuses a token whose email claim is not an address, and stores a good one lowercased', async () => {
     const device = t.newDevice();
-    const call = async (email: unknown) => {
-      const now = Math.floor(t.clock.now() / 1000);
-      const tok = await new SignJWT({ email } as Record<string, unknown>)
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject('user_email_check')
-        .setIssuedAt(now)
-        .setExpirationTime(now + 300)
-        .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
-      return t.app.request('/v1/identify', {
-        method: 'POST',
-        headers: t.widgetHeaders(device),
-        body: JSON.stringify({ token: tok }),
-      });
-    };
+    const call = async (email: unknown) =>
+      identifyWith(device, await signClaims({ sub: 'user_email_check', email }));
     for (const bad of ['not-an-email', 'a@', 42, `${'x'.repeat(250)}@example.com`]) {
       const res = await call(bad);
       expect(res.status).toBe(401);
@@ -168,12 +164,7 @@ describe('POST /v1/identify', () => {
 
   it('P1: refuses a sub with a lone surrogate or NUL, or a payload that is not UTF-8, instead of storing U+FFFD', async () => {
     const device = t.newDevice();
-    const call = async (tok: string) =>
-      t.app.request('/v1/identify', {
-        method: 'POST',
-        headers: t.widgetHeaders(device),
-        body: JSON.stringify({ token: tok }),
-      });
+    const call = (tok: string) => identifyWith(device, tok);
     const subjectRows = async () =>
       (await t.database.db.select({ id: schema.subjects.id }).from(schema.subjects)).length;
     const before = await subjectRows();

@@ -11,17 +11,12 @@ import {
 } from '@assent/contract';
 import { schema } from '@assent/db';
 import { and, eq } from 'drizzle-orm';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSecretKey } from '../../cli/keys.ts';
 import { applyPropertyConfig } from '../../domain/property-config.ts';
 import { buildReceipt } from '../../domain/receipts/build-receipt.ts';
 import { secretKeyHash } from '../../middleware/secret-key.ts';
-import {
-  DEMO_IDENTITY_SECRET,
-  DEMO_SECRET_KEY,
-  demoPropertyConfig,
-} from '../../seed/demo-property.ts';
+import { DEMO_SECRET_KEY, demoPropertyConfig } from '../../seed/demo-property.ts';
 import { createTestApp, type TestApp } from '../../testing.ts';
 
 let t: TestApp;
@@ -68,18 +63,7 @@ async function decide(
 }
 
 async function identify(device: string, userId: string) {
-  const now = Math.floor(t.clock.now() / 1000);
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(userId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 300)
-    .sign(new TextEncoder().encode(DEMO_IDENTITY_SECRET));
-  const res = await t.app.request('/v1/identify', {
-    method: 'POST',
-    headers: t.widgetHeaders(device),
-    body: JSON.stringify({ token }),
-  });
+  const res = await t.identify(device, userId);
   expect(res.status).toBe(200);
   return IdentifyOutput.parse(await res.json()).subjectId;
 }
