@@ -55,6 +55,25 @@ export function termEnd(
   return decision === 'granted' ? decidedAt + purpose.reconfirmAfterDays * DAY_MS : null;
 }
 
+/**
+ * The W3C DPV legal basis of a purpose that does not rest on consent (a necessary purpose:
+ * contract, legal obligation or legitimate interest), where a consent status would be false.
+ */
+export function dpvLegalBasis(
+  legalBasis: 'consent' | 'contract' | 'legal_obligation' | 'legitimate_interest',
+): string {
+  switch (legalBasis) {
+    case 'contract':
+      return 'dpv:Contract';
+    case 'legal_obligation':
+      return 'dpv:LegalObligation';
+    case 'legitimate_interest':
+      return 'dpv:LegitimateInterest';
+    default:
+      return 'dpv:Consent';
+  }
+}
+
 /** W3C DPV consent status for a state (ISO/IEC TS 27560 records; REQUIREMENTS P3). */
 export function dpvStatus(status: ConsentStatus): string {
   switch (status) {

@@ -81,6 +81,11 @@ export const SubjectConsents = z
     subjectId: z.string(),
     /** Device subjects merged into this one (their events are part of the history). */
     mergedSubjects: z.array(z.string()),
+    /**
+     * Per purpose key: what holds now, with `dpv` its W3C DPV consent status, or for a necessary
+     * purpose (not consent-based) its DPV legal basis (`dpv:Contract`, `dpv:LegalObligation`,
+     * `dpv:LegitimateInterest`).
+     */
     consents: z.record(z.string(), StateView.extend({ dpv: z.string() })),
     /** Every decision, oldest first. */
     history: z.array(HistoryEvent),

@@ -241,7 +241,7 @@ describe('security: one property never reaches another', () => {
 });
 
 describe('GET /v1/server/subjects/{externalId}/consents', () => {
-  it("reads the state and the full history, including the merged device's, and audits the read", async () => {
+  it("P3: reads the state (DPV terms) and the full history, including the merged device's, and audits the read", async () => {
     const device = t.newDevice();
     const user = `user_${t.newDevice()}`;
     await decide(device, 'analytics', 'granted');
@@ -270,6 +270,8 @@ describe('GET /v1/server/subjects/{externalId}/consents', () => {
       status: 'denied',
       dpv: 'dpv:ConsentRefused',
     });
+    // P3: a necessary purpose (legal basis: contract) claims no consent, it names its basis.
+    expect(body.consents.essential).toMatchObject({ effective: true, dpv: 'dpv:Contract' });
     const audit = await auditActions(subjectId, 'subject.read');
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({

@@ -2,7 +2,7 @@
 // the device subjects merged into it. Audited (actor: the API key; PIPL 51, procedure §2.3).
 import { ExternalIdParams, SubjectConsents } from '@assent/contract';
 import { schema } from '@assent/db';
-import { type ConsentSource, type Decision, dpvStatus } from '@assent/policy';
+import { type ConsentSource, type Decision, dpvLegalBasis, dpvStatus } from '@assent/policy';
 import { createRoute } from '@hono/zod-openapi';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { recordAudit } from '../../domain/audit.ts';
@@ -41,6 +41,7 @@ export const subjectConsentRoutes = router().openapi(route, async (c) => {
   const actor = await apiKeyActor(c);
   const purposes = await loadPurposes(database.db, property.id);
   const keyOf = new Map(purposes.map((p) => [p.row.id, p.row.key]));
+  const byKey = new Map(purposes.map((p) => [p.row.key, p.row]));
   const body = await database.db.transaction(async (tx) => {
     const history = await historySubjects(tx, subjectId);
     const events = await tx
@@ -65,7 +66,15 @@ export const subjectConsentRoutes = router().openapi(route, async (c) => {
       subjectId,
       mergedSubjects: history.slice(1),
       consents: Object.fromEntries(
-        [...states].map(([k, s]) => [k, { ...stateView(s), dpv: dpvStatus(s.status) }]),
+        [...states].map(([k, s]) => {
+          // A necessary purpose rests on another legal basis: its DPV term says which, since a
+          // consent status (`dpv:ConsentGiven`) would claim a consent nobody gave.
+          const rule = byKey.get(k);
+          const dpv = rule?.necessary
+            ? dpvLegalBasis(rule.legalBasis as Parameters<typeof dpvLegalBasis>[0])
+            : dpvStatus(s.status);
+          return [k, { ...stateView(s), dpv }];
+        }),
       ),
       history: events.map(({ e, version }) => historyEvent(e, version, keyOf.get(e.purposeId))),
     };
