@@ -97,6 +97,9 @@ export type CodeIssue = { sent: true } | { sent: false; retryAfterS: number };
  * @returns `{ sent: true }`, or `{ sent: false, retryAfterS }` past the cap (nothing stored or
  *   sent); callers decide whether to tell (step-up) or stay silent (sign-in).
  */
+/** Id prefix of the row that marks a product sign-in link as used (`signInWithLink`). */
+const LINK_MARKER = 'lnk_';
+
 async function issueCode(
   db: Db,
   mailer: Mailer,
@@ -108,16 +111,18 @@ async function issueCode(
 ): Promise<CodeIssue> {
   const email = normalizeEmail(rawEmail);
   const emailIndex = emailIndexOf(keyring, email);
-  const recent = await db
-    .select({ createdAt: schema.portalCodes.createdAt })
-    .from(schema.portalCodes)
-    .where(
-      and(
-        eq(schema.portalCodes.emailIndex, emailIndex),
-        gt(schema.portalCodes.createdAt, new Date(now - CODE_WINDOW_MS)),
-      ),
-    )
-    .orderBy(asc(schema.portalCodes.createdAt));
+  const recent = (
+    await db
+      .select({ id: schema.portalCodes.id, createdAt: schema.portalCodes.createdAt })
+      .from(schema.portalCodes)
+      .where(
+        and(
+          eq(schema.portalCodes.emailIndex, emailIndex),
+          gt(schema.portalCodes.createdAt, new Date(now - CODE_WINDOW_MS)),
+        ),
+      )
+      .orderBy(asc(schema.portalCodes.createdAt))
+  ).filter((r) => !r.id.startsWith(LINK_MARKER)); // used sign-in links mailed nothing
   if (recent.length >= CODES_PER_WINDOW) {
     // The next code may go once the count falls below the cap: when this row leaves the window
     // (with exactly CODES_PER_WINDOW rows, the oldest). It is inside the window, so 0 < ms ≤ window.
@@ -384,7 +389,7 @@ export async function signInWithLink(
   const used = await db
     .insert(schema.portalCodes)
     .values({
-      id: `lnk_${sha256(identityToken)}`,
+      id: `${LINK_MARKER}${sha256(identityToken)}`,
       emailIndex: emailIndexOf(keyring, address),
       codeHash: sha256(identityToken),
       expiresAt: new Date(now),

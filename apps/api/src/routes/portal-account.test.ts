@@ -284,6 +284,21 @@ describe('sign-in link', () => {
     expect(again.status).toBe(401);
   });
 
+  it('R7: sign-ins by link do not use up the emailed codes of the address', async () => {
+    const email = 'link-cap@example.com';
+    await linkEmail(t, email);
+    for (let i = 0; i < CODES_PER_WINDOW + 1; i++) {
+      const res = await post({
+        publishableKey: DEMO_PUBLISHABLE_KEY,
+        token: await token({ email, jti: `link-${i}` }),
+      });
+      expect(res.status).toBe(200);
+    }
+    // A code is still mailed: the links sent nothing.
+    const cookie = await signIn(t, email);
+    expect((await portal(t, cookie, '/me')).status).toBe(200);
+  });
+
   it('security: a forged, emailless or over-long token is refused', async () => {
     for (const tok of [
       await token({ email: 'x@example.com' }, 'not-the-secret-not-the-secret-0000'),
