@@ -2,6 +2,7 @@
 import { type ErrorCode, errorCodes, Problem } from '@assent/contract';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './context.ts';
+import { SESSION_IDLE_MS } from './domain/portal-auth.ts';
 import { fromZod } from './errors.ts';
 
 /** OpenAPI `responses` entries for the given error codes, grouped by status. */
@@ -42,6 +43,33 @@ export function registerWidgetSecuritySchemes(registry: OpenAPIHono['openAPIRegi
     name: 'X-Assent-Device',
     description:
       "The widget's random device id (22-128 characters `A-Z a-z 0-9 _ -`), generated and kept by the widget (an id never seen before starts a new anonymous device). `GET /v1/experience` also takes it as `?device=`; with ASSENT_DEVICE_COOKIE=true the `assent_device` cookie wins over both.",
+  });
+}
+
+/**
+ * Registers the portal's two credentials as OpenAPI `apiKey` security schemes on `registry`:
+ * `portalSession` (cookie `assent_portal`, `SESSION_COOKIE`; checked by `requireSession`) and
+ * `portalCsrf` (header `X-Requested-With: assent-portal`, `CSRF_HEADER`/`CSRF_VALUE`; checked by
+ * `csrfGuard` on every non-GET/HEAD `/portal/api/*` call), both in routes/portal.ts. The names are
+ * spelled here, not imported, because routes/portal.ts imports this module; docs.test.ts checks
+ * them against those constants. Each portal router calls it, so a route declaring
+ * `security: [{ portalSession: [], portalCsrf: [] }]` never names a scheme the document lacks;
+ * registering the same scheme again replaces it with the same value.
+ */
+export function registerPortalSecuritySchemes(registry: OpenAPIHono['openAPIRegistry']): void {
+  const idleMinutes = SESSION_IDLE_MS / 60_000;
+  registry.registerComponent('securitySchemes', 'portalSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'assent_portal',
+    description: `The portal session: an opaque random token set as the cookie \`assent_portal\` (HttpOnly, SameSite=Lax, Path=/portal; Secure in production and whenever the public URL is not http://localhost or http://127.0.0.1) by \`POST /portal/api/sign-in/verify\` (the emailed one-time code from \`POST /portal/api/sign-in/start\`) or \`POST /portal/api/sign-in/link\` (an identity token signed by the product's backend). The server ends a session after ${idleMinutes} minutes without a request (idle timeout, renewed by each authenticated request); there is no absolute lifetime on the server, but the cookie is sent once, at sign-in, with Max-Age ${idleMinutes} minutes, so a browser drops it ${idleMinutes} minutes after sign-in. \`POST /portal/api/sign-out\` ends it, \`POST /portal/api/sign-out-everywhere\` ends every session of the address. Without a live session: 401 \`unauthorized\`.`,
+  });
+  registry.registerComponent('securitySchemes', 'portalCsrf', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Requested-With',
+    description:
+      'Always the value `assent-portal`. Required on every portal API call that is not GET (or HEAD), signed in or not (sign-in included): a cross-site form or `fetch` cannot send a custom header without a CORS grant, which the portal API never gives, so a state-changing call carrying it comes from the portal itself (CSRF protection, next to the SameSite=Lax cookie). Without it: 403 `csrf_failed`.',
   });
 }
 

@@ -1,10 +1,12 @@
 // /openapi.json is a valid OpenAPI 3.1 document; /docs renders the reference without any
-// resource from outside this API (it must work offline).
+// resource from outside this API (it must work offline); every route says how it authenticates.
+import { isDeepStrictEqual } from 'node:util';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { createWorkspaceStore } from '@scalar/workspace-store/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing.ts';
 import { DOCS_SCRIPT_PATH } from './docs.ts';
+import { CSRF_HEADER, CSRF_VALUE, SESSION_COOKIE } from './portal.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -103,6 +105,130 @@ describe('/openapi.json declares how the widget routes authenticate (the /docs "
     if (!identify) throw new Error('no POST /v1/identify');
     delete identify.security;
     expect(widgetOperationsWithoutKey(doc)).toEqual(['POST /v1/identify']);
+  });
+});
+
+/**
+ * The /portal/api paths whose routes run without `requireSession` (routes/portal*.ts): signing
+ * in, signing out (ends the cookie's session if any) and the portal's public settings. Every
+ * other portal route needs the session cookie. The test below checks this list against the
+ * middleware itself.
+ */
+const PORTAL_NO_SESSION = [
+  '/portal/api/config',
+  '/portal/api/sign-in/start',
+  '/portal/api/sign-in/verify',
+  '/portal/api/sign-in/link',
+  '/portal/api/sign-out',
+];
+
+/**
+ * The security requirement a portal operation must declare: `portalSession` unless its path is
+ * in PORTAL_NO_SESSION, `portalCsrf` unless it is a GET (csrfGuard in routes/portal.ts skips
+ * only GET and HEAD); `[]` (no credential) when neither applies.
+ */
+function expectedPortalSecurity(method: string, path: string): Record<string, string[]>[] {
+  const req: Record<string, string[]> = {};
+  if (!PORTAL_NO_SESSION.includes(path)) req.portalSession = [];
+  if (method !== 'get') req.portalCsrf = [];
+  return Object.keys(req).length > 0 ? [req] : [];
+}
+
+/** Every /portal/api operation as `[method, path, operation]` (method lower case). */
+function portalOperations(doc: SecurityDoc) {
+  return Object.entries(doc.paths)
+    .filter(([path]) => path.startsWith('/portal/api/'))
+    .flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => [method, path, op] as const),
+    );
+}
+
+/**
+ * Every /portal/api operation whose `security` differs from expectedPortalSecurity, as
+ * `METHOD path: <declared security as JSON>`; empty when all match.
+ */
+function portalSecurityMismatches(doc: SecurityDoc): string[] {
+  return portalOperations(doc)
+    .filter(
+      ([method, path, op]) => !isDeepStrictEqual(op.security, expectedPortalSecurity(method, path)),
+    )
+    .map(([method, path, op]) => `${method.toUpperCase()} ${path}: ${JSON.stringify(op.security)}`);
+}
+
+describe('/openapi.json declares how the portal routes authenticate (session cookie + CSRF header)', () => {
+  it('every /portal/api operation requires portalSession unless it needs no session, and portalCsrf unless GET', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as SecurityDoc;
+    const operations = portalOperations(doc);
+    expect(operations.length).toBeGreaterThanOrEqual(21);
+    const paths = operations.map(([, path]) => path);
+    for (const p of PORTAL_NO_SESSION) expect(paths, p).toContain(p);
+    expect(portalSecurityMismatches(doc)).toEqual([]);
+    // Spot checks of the rule's four cases.
+    expect(doc.paths['/portal/api/consents']?.post?.security).toEqual([
+      { portalSession: [], portalCsrf: [] },
+    ]);
+    expect(doc.paths['/portal/api/me']?.get?.security).toEqual([{ portalSession: [] }]);
+    expect(doc.paths['/portal/api/sign-in/verify']?.post?.security).toEqual([{ portalCsrf: [] }]);
+    expect(doc.paths['/portal/api/config']?.get?.security).toEqual([]);
+
+    const schemes = doc.components?.securitySchemes ?? {};
+    expect(schemes.portalSession).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: SESSION_COOKIE,
+    });
+    expect(schemes.portalSession?.name).toBe('assent_portal');
+    expect(schemes.portalCsrf).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-Requested-With',
+    });
+    expect(String(schemes.portalCsrf?.name).toLowerCase()).toBe(CSRF_HEADER);
+    expect(schemes.portalCsrf?.description).toContain(`\`${CSRF_VALUE}\``);
+    for (const op of ['/portal/api/sign-in/verify', '/portal/api/sign-in/link'])
+      expect(schemes.portalSession?.description).toContain(op);
+  });
+
+  it('the list of routes without a session, and the CSRF rule, are what the middleware enforces', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as SecurityDoc;
+    const operations = portalOperations(doc);
+    expect(operations.length).toBeGreaterThanOrEqual(21);
+    for (const [method, path] of operations) {
+      // No cookie; path parameters filled with a placeholder; no body. Middleware answers
+      // before any handler, so nothing is written.
+      const url = path.replaceAll(/\{[^}]+\}/g, 'x');
+      const m = method.toUpperCase();
+      const res = await t.app.request(url, {
+        method: m,
+        headers: method === 'get' ? {} : { [CSRF_HEADER]: CSRF_VALUE },
+      });
+      const text = await res.text(); // sign-out's 204 has no body
+      const body = (text ? JSON.parse(text) : {}) as { code?: string };
+      // requireSession's refusal (a handler's 401 `invalid_token` would not count).
+      const needsSession = res.status === 401 && body.code === 'unauthorized';
+      expect(needsSession, `${m} ${path} answered ${res.status} ${body.code}`).toBe(
+        !PORTAL_NO_SESSION.includes(path),
+      );
+      if (method !== 'get') {
+        const bare = await t.app.request(url, { method: m });
+        expect(bare.status, `${m} ${path} without ${CSRF_HEADER}`).toBe(403);
+        expect(((await bare.json()) as { code: string }).code).toBe('csrf_failed');
+      } else expect(body.code, `${m} ${path} needs no ${CSRF_HEADER}`).not.toBe('csrf_failed');
+    }
+  });
+
+  it('the check can fail: a portal route missing or over-stating its security is named', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as SecurityDoc;
+    const decide = doc.paths['/portal/api/consents']?.post;
+    const config = doc.paths['/portal/api/config']?.get;
+    if (!decide || !config)
+      throw new Error('no POST /portal/api/consents or GET /portal/api/config');
+    delete decide.security;
+    config.security = [{ portalSession: [] }];
+    expect(portalSecurityMismatches(doc)).toEqual([
+      'GET /portal/api/config: [{"portalSession":[]}]',
+      'POST /portal/api/consents: undefined',
+    ]);
   });
 });
 

@@ -29,7 +29,7 @@ import { propertyByKey } from '../domain/properties.ts';
 import { createRequest, transition } from '../domain/requests/requests.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
-import { errorResponses, router } from '../openapi.ts';
+import { errorResponses, registerPortalSecuritySchemes, router } from '../openapi.ts';
 import { type PortalEnv, requireSession, SESSION_COOKIE } from './portal.ts';
 
 const link = createRoute({
@@ -41,6 +41,7 @@ const link = createRoute({
   request: {
     body: { content: { 'application/json': { schema: SignInLinkInput } }, required: true },
   },
+  security: [{ portalCsrf: [] }],
   responses: {
     200: { description: 'Signed in', content: { 'application/json': { schema: SignedIn } } },
     ...errorResponses('csrf_failed', 'invalid_token', 'rate_limited'),
@@ -55,6 +56,7 @@ const stepUpStart = createRoute({
   request: {
     body: { content: { 'application/json': { schema: StepUpStartInput } }, required: false },
   },
+  security: [{ portalSession: [], portalCsrf: [] }],
   responses: {
     202: {
       description: 'Sent',
@@ -70,6 +72,7 @@ const stepUpVerify = createRoute({
   request: {
     body: { content: { 'application/json': { schema: StepUpVerifyInput } }, required: true },
   },
+  security: [{ portalSession: [], portalCsrf: [] }],
   responses: {
     200: { description: 'Stepped up', content: { 'application/json': { schema: StepUpOutput } } },
     ...errorResponses(
@@ -85,6 +88,7 @@ const getProfile = createRoute({
   method: 'get',
   path: '/profile',
   summary: 'The profile fields held per property',
+  security: [{ portalSession: [] }],
   responses: {
     200: { description: 'Profile', content: { 'application/json': { schema: ProfileView } } },
     ...errorResponses('unauthorized'),
@@ -97,6 +101,7 @@ const putProfile = createRoute({
   description:
     'Needs step-up (R7). Recorded as a completed `rectification` request and an audit event naming the fields changed (never their values).',
   request: { body: { content: { 'application/json': { schema: ProfileInput } }, required: true } },
+  security: [{ portalSession: [], portalCsrf: [] }],
   responses: {
     200: { description: 'Corrected', content: { 'application/json': { schema: ProfileView } } },
     ...errorResponses('unauthorized', 'csrf_failed', 'not_found', 'step_up_required'),
@@ -106,6 +111,7 @@ const signOutEverywhere = createRoute({
   method: 'post',
   path: '/sign-out-everywhere',
   summary: 'End every session of this address',
+  security: [{ portalSession: [], portalCsrf: [] }],
   responses: {
     204: { description: 'Signed out everywhere' },
     ...errorResponses('unauthorized', 'csrf_failed'),
@@ -113,6 +119,7 @@ const signOutEverywhere = createRoute({
 });
 
 export const portalAccountRoutes = router<PortalEnv>();
+registerPortalSecuritySchemes(portalAccountRoutes.openAPIRegistry);
 for (const path of ['/step-up/*', '/profile', '/sign-out-everywhere'])
   portalAccountRoutes.use(path, requireSession);
 

@@ -10,13 +10,14 @@ import { buildReceipt } from '../domain/receipts/build-receipt.ts';
 import { noticeHtml, noticeText } from '../domain/requests/notice-file.ts';
 import { historySubjects, subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
-import { errorResponses, router } from '../openapi.ts';
+import { errorResponses, registerPortalSecuritySchemes, router } from '../openapi.ts';
 import { type PortalEnv, requireSession } from './portal.ts';
 
 const history = createRoute({
   method: 'get',
   path: '/history',
   summary: 'Every decision of the signed-in customer, newest first, with receipt links',
+  security: [{ portalSession: [] }],
   responses: {
     200: { description: 'History', content: { 'application/json': { schema: PortalHistory } } },
     ...errorResponses('unauthorized'),
@@ -28,6 +29,7 @@ const receipt = createRoute({
   summary: 'The signed receipt of one of my decisions',
   description: 'Only for a decision of the signed-in customer; any other id answers 404.',
   request: { params: z.object({ eventId: z.string().max(64) }) },
+  security: [{ portalSession: [] }],
   responses: {
     200: { description: 'The receipt', content: { 'application/json': { schema: SignedReceipt } } },
     ...errorResponses('unauthorized', 'not_found'),
@@ -43,6 +45,7 @@ const noticeFile = createRoute({
   request: {
     params: z.object({ eventId: z.string().max(64), format: z.enum(['txt', 'html']) }),
   },
+  security: [{ portalSession: [] }],
   responses: {
     200: {
       description: 'The file',
@@ -56,6 +59,7 @@ const noticeFile = createRoute({
 });
 
 export const portalHistoryRoutes = router<PortalEnv>();
+registerPortalSecuritySchemes(portalHistoryRoutes.openAPIRegistry);
 for (const path of ['/history', '/receipts/*', '/events/*'])
   portalHistoryRoutes.use(path, requireSession);
 

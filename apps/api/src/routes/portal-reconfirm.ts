@@ -22,7 +22,7 @@ import {
 import { stateChanged } from '../domain/state-cache.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
-import { errorResponses, router } from '../openapi.ts';
+import { errorResponses, registerPortalSecuritySchemes, router } from '../openapi.ts';
 import { type PortalEnv, requireSession } from './portal.ts';
 import { requestEvidence } from './request-evidence.ts';
 
@@ -38,6 +38,7 @@ const reconfirm = createRoute({
   request: {
     body: { content: { 'application/json': { schema: ReconfirmInput } }, required: true },
   },
+  security: [{ portalSession: [], portalCsrf: [] }],
   responses: {
     201: { description: 'Recorded', content: { 'application/json': { schema: ReconfirmOutput } } },
     ...errorResponses(
@@ -61,6 +62,7 @@ interface Batch {
 }
 
 export const portalReconfirmRoutes = router<PortalEnv>();
+registerPortalSecuritySchemes(portalReconfirmRoutes.openAPIRegistry);
 portalReconfirmRoutes.use('/reconfirm', requireSession);
 
 portalReconfirmRoutes.openapi(reconfirm, async (c) => {

@@ -22,7 +22,7 @@ import { liftRestriction, RESTRICTING_STATUSES } from '../domain/requests/restri
 import { requestViews } from '../domain/requests/views.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
-import { errorResponses, router } from '../openapi.ts';
+import { errorResponses, registerPortalSecuritySchemes, router } from '../openapi.ts';
 import { type PortalEnv, requireSession, SESSION_COOKIE } from './portal.ts';
 
 const list = createRoute({
@@ -31,6 +31,7 @@ const list = createRoute({
   summary: "The signed-in customer's privacy requests",
   description:
     'Each with type, status, due date (R5), timeline, rejection reason and complaint route (R6).',
+  security: [{ portalSession: [] }],
   responses: {
     200: { description: 'Requests', content: { 'application/json': { schema: PortalRequests } } },
     ...errorResponses('unauthorized'),
@@ -45,6 +46,7 @@ const create = createRoute({
   request: {
     body: { content: { 'application/json': { schema: CreateRequestInput } }, required: true },
   },
+  security: [{ portalSession: [], portalCsrf: [] }],
   responses: {
     201: {
       description: 'Created',
@@ -64,6 +66,7 @@ const cancel = createRoute({
   path: '/requests/{id}/cancel',
   summary: 'Cancel an erasure during its cooling-off',
   request: { params: z.object({ id: z.string().max(64) }) },
+  security: [{ portalSession: [], portalCsrf: [] }],
   responses: {
     200: {
       description: 'Cancelled',
@@ -79,6 +82,7 @@ const lift = createRoute({
   description:
     'Ends a restriction in force (`verified`, `in_progress` or `completed`): it becomes `lifted` and normal processing answers return at once (GDPR 18). 409 `invalid_transition` for anything else.',
   request: { params: z.object({ id: z.string().max(64) }) },
+  security: [{ portalSession: [], portalCsrf: [] }],
   responses: {
     200: {
       description: 'Lifted',
@@ -96,6 +100,7 @@ const download = createRoute({
   request: {
     params: z.object({ id: z.string().max(64), format: z.enum(['json', 'csv', 'html']) }),
   },
+  security: [{ portalSession: [] }],
   responses: {
     200: {
       description: 'The file',
@@ -112,6 +117,7 @@ const TYPES: Record<'json' | 'csv' | 'html', string> = {
 };
 
 export const portalRequestRoutes = router<PortalEnv>();
+registerPortalSecuritySchemes(portalRequestRoutes.openAPIRegistry);
 for (const path of ['/requests', '/requests/*']) portalRequestRoutes.use(path, requireSession);
 
 /** Subject ids the signed-in email is linked to (optionally one property). */

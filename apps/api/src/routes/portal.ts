@@ -30,7 +30,7 @@ import { activeRestrictions } from '../domain/requests/restriction.ts';
 import { stateChanged } from '../domain/state-cache.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
-import { errorResponses, router } from '../openapi.ts';
+import { errorResponses, registerPortalSecuritySchemes, router } from '../openapi.ts';
 import { requestEvidence } from './request-evidence.ts';
 
 export const SESSION_COOKIE = 'assent_portal';
@@ -70,6 +70,7 @@ const start = createRoute({
   request: {
     body: { content: { 'application/json': { schema: SignInStartInput } }, required: true },
   },
+  security: [{ portalCsrf: [] }],
   responses: {
     202: {
       description: 'Sent if possible',
@@ -87,6 +88,7 @@ const verify = createRoute({
   request: {
     body: { content: { 'application/json': { schema: SignInVerifyInput } }, required: true },
   },
+  security: [{ portalCsrf: [] }],
   responses: {
     200: { description: 'Signed in', content: { 'application/json': { schema: SignedIn } } },
     ...errorResponses('csrf_failed', 'invalid_code', 'too_many_attempts'),
@@ -99,6 +101,7 @@ const me = createRoute({
   description:
     'Per property: every purpose with its current notice, state and the notice the current decision was made under (downloadable as text or HTML, C7); `reconfirm`, the grants due for re-confirmation now (ending within the reminder window, expired, or stale after a material notice change; C8, C10); `restriction`, a restriction of processing in force (GDPR 18; PIPL 44).',
   request: { query: z.object({ locale: z.string().max(35).optional() }) },
+  security: [{ portalSession: [] }],
   responses: {
     200: {
       description: 'Consents by property',
@@ -116,6 +119,7 @@ const decide = createRoute({
   request: {
     body: { content: { 'application/json': { schema: PortalDecisionInput } }, required: true },
   },
+  security: [{ portalSession: [], portalCsrf: [] }],
   responses: {
     201: {
       description: 'Recorded',
@@ -135,12 +139,16 @@ const signOut = createRoute({
   method: 'post',
   path: '/sign-out',
   summary: 'End the session',
+  description:
+    'Needs no live session (only the CSRF header): ends the session of the `assent_portal` cookie when one is sent and clears the cookie; 204 either way.',
+  security: [{ portalCsrf: [] }],
   responses: { 204: { description: 'Signed out' }, ...errorResponses('csrf_failed') },
 });
 const config = createRoute({
   method: 'get',
   path: '/config',
   summary: 'Portal settings',
+  security: [],
   responses: {
     200: {
       description: 'Settings',
@@ -150,6 +158,7 @@ const config = createRoute({
 });
 
 export const portalRoutes = router<PortalEnv>();
+registerPortalSecuritySchemes(portalRoutes.openAPIRegistry);
 portalRoutes.use(csrfGuard);
 portalRoutes.use('/me', requireSession);
 portalRoutes.use('/consents', requireSession);
