@@ -220,6 +220,25 @@ describe('step-up code cap', () => {
 });
 
 describe('sessions', () => {
+  it('an active customer stays signed in: each answer renews the session cookie for 30 minutes', async () => {
+    await linkEmail(t, 'active@example.com');
+    const cookie = await signIn(t, 'active@example.com');
+    for (let i = 0; i < 3; i++) {
+      t.clock.advanceDays(20 / 1440); // 20 minutes, 60 in all: past the first cookie's life
+      const res = await portal(t, cookie, '/me');
+      expect(res.status).toBe(200);
+      const set = res.headers.get('set-cookie') ?? '';
+      expect(set).toContain(cookie);
+      expect(set).toMatch(/Max-Age=1800/);
+      expect(set).toMatch(/HttpOnly/i);
+    }
+    // Idle for longer than 30 minutes: signed out, and no cookie is renewed.
+    t.clock.advanceDays(31 / 1440);
+    const idle = await portal(t, cookie, '/me');
+    expect(idle.status).toBe(401);
+    expect(idle.headers.get('set-cookie')).toBeNull();
+  });
+
   it('sign out everywhere ends every session of the address', async () => {
     await linkEmail(t, 'two@example.com');
     const a = await signIn(t, 'two@example.com');

@@ -13,13 +13,12 @@ import {
 import { schema } from '@assent/db';
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq, inArray } from 'drizzle-orm';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { recordAudit } from '../domain/audit.ts';
 import { verifyIdentityToken } from '../domain/identity.ts';
 import {
   endAllSessions,
   requireStepUp,
-  SESSION_IDLE_MS,
   STEP_UP_MS,
   signInWithLink,
   startStepUp,
@@ -30,7 +29,7 @@ import { createRequest, transition } from '../domain/requests/requests.ts';
 import { subjectsByEmail } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, registerPortalSecuritySchemes, router } from '../openapi.ts';
-import { type PortalEnv, requireSession, SESSION_COOKIE } from './portal.ts';
+import { type PortalEnv, requireSession, SESSION_COOKIE, setSessionCookie } from './portal.ts';
 
 const link = createRoute({
   method: 'post',
@@ -161,20 +160,14 @@ async function profiles(deps: PortalEnv['Variables']['deps'], email: string) {
 
 portalAccountRoutes
   .openapi(link, async (c) => {
-    const { database, clock, config, keyring } = c.get('deps');
+    const { database, clock, keyring } = c.get('deps');
     const now = clock();
     const body = c.req.valid('json');
     const property = await propertyByKey(database.db, body.publishableKey);
     if (!property) throw new ApiError('invalid_token', 'The identity token is invalid or expired.');
     const claims = await verifyIdentityToken(property, body.token, now, keyring);
     const session = await signInWithLink(database.db, claims.email, body.token, now, keyring);
-    setCookie(c, SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      secure: config.secureCookies,
-      sameSite: 'Lax',
-      path: '/portal',
-      maxAge: SESSION_IDLE_MS / 1000,
-    });
+    setSessionCookie(c, session.token);
     return c.json({ email: session.email }, 200);
   })
   .openapi(stepUpStart, async (c) => {

@@ -13,6 +13,7 @@ import { schema } from '@assent/db';
 import { checkDecisions, planAsk } from '@assent/policy';
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
@@ -55,11 +56,30 @@ const csrfGuard = createMiddleware<PortalEnv>(async function csrfGuard(c, next) 
 /** Requires a live session (401 `unauthorized`) and exposes its email. */
 export const requireSession = createMiddleware<PortalEnv>(async function requireSession(c, next) {
   const { database, clock, keyring } = c.get('deps');
-  const email = await sessionEmail(database.db, getCookie(c, SESSION_COOKIE), clock(), keyring);
-  if (!email) throw new ApiError('unauthorized', 'Sign in first.');
+  const token = getCookie(c, SESSION_COOKIE);
+  const email = await sessionEmail(database.db, token, clock(), keyring);
+  if (!email || !token) throw new ApiError('unauthorized', 'Sign in first.');
   c.set('email', email);
+  // The server just renewed the session's idle time: the cookie's lifetime follows, so an
+  // active customer is not signed out 30 minutes after signing in.
+  setSessionCookie(c, token);
   await next();
 });
+
+/**
+ * Sets the portal session cookie: HttpOnly, SameSite=Lax, Path=/portal, Secure unless the API
+ * is plain-HTTP localhost, living `SESSION_IDLE_MS` (30 min) from now; set at sign-in and again
+ * on every request the session answers.
+ */
+export function setSessionCookie(c: Context<PortalEnv>, token: string): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: c.get('deps').config.secureCookies,
+    sameSite: 'Lax',
+    path: '/portal',
+    maxAge: SESSION_IDLE_MS / 1000,
+  });
+}
 
 const start = createRoute({
   method: 'post',
@@ -172,16 +192,10 @@ portalRoutes
     return c.json({ ok: true as const }, 202);
   })
   .openapi(verify, async (c) => {
-    const { database, clock, config: cfg, keyring } = c.get('deps');
+    const { database, clock, keyring } = c.get('deps');
     const { email, code } = c.req.valid('json');
     const token = await verifySignIn(database.db, email, code, clock(), keyring);
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      secure: cfg.secureCookies,
-      sameSite: 'Lax',
-      path: '/portal',
-      maxAge: SESSION_IDLE_MS / 1000,
-    });
+    setSessionCookie(c, token);
     return c.json({ email: email.trim().toLowerCase() }, 200);
   })
   .openapi(signOut, async (c) => {
