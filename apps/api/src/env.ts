@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type CoolingOffTable, coolingOffTable } from './domain/requests/cooling-off.ts';
 import { deadlineTable } from './domain/requests/due-dates.ts';
+import { DEFAULT_STATE_CACHE } from './domain/state-cache.ts';
 import { DEV_MASTER_KEY, parseMasterKeys } from './security/master-keys.ts';
 
 const Env = z.object({
@@ -72,9 +73,19 @@ const Env = z.object({
   /** Run background jobs inside the API process (default); `false` when a separate worker runs them. */
   ASSENT_WORKER: z.enum(['true', 'false']).default('true'),
   /** Devices whose state the experience read keeps in memory (state-cache.ts); 0 = off. */
-  ASSENT_STATE_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
+  ASSENT_STATE_CACHE_SIZE: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .default(DEFAULT_STATE_CACHE.maxEntries),
   /** Longest an entry of that cache is used (seconds); changes reach it sooner (NOTIFY). */
-  ASSENT_STATE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  ASSENT_STATE_CACHE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(DEFAULT_STATE_CACHE.ttlMs / 1000),
   /** `true`: widget responses set the `assent_device` cookie and allow credentials (the widget's `serverCookie`). */
   ASSENT_DEVICE_COOKIE: z.enum(['true', 'false']).default('false'),
   /** Domain attribute of that cookie (e.g. `example.com` for an API at consent.example.com); unset = host-only. */

@@ -86,6 +86,10 @@ describe('StateCache (pure)', () => {
     // The dropped entry left the subject index too: forgetting its subject touches nothing else.
     cache.forget({ ...none, subjects: ['sub_d1'] });
     expect(cache.size).toBe(2);
+    // A smaller size set later (ASSENT_STATE_CACHE_SIZE) drops the oldest at once.
+    cache.configure({ maxEntries: 1, ttlMs: 60_000 });
+    expect(cache.size).toBe(1);
+    expect(cache.get('p d3', 1)).toBeDefined();
     const off = new StateCache({ maxEntries: 0, ttlMs: 60_000 });
     expect(off.put('p d1', state('sub_a'), off.begin(), 0)).toBe(false);
   });

@@ -82,10 +82,21 @@ export class StateCache {
   #allChangedAt = 0;
   /** Epochs at which the reads in flight began (a multiset: epoch → count). */
   readonly #inflight = new Map<number, number>();
-  readonly options: StateCacheOptions;
+  #options: StateCacheOptions;
 
   constructor(options: StateCacheOptions) {
-    this.options = { ...options };
+    this.#options = { ...options };
+  }
+
+  /** Size and lifetime now. */
+  get options(): Readonly<StateCacheOptions> {
+    return this.#options;
+  }
+
+  /** Changes size and lifetime; entries over the new size go, oldest first. */
+  configure(options: StateCacheOptions): void {
+    this.#options = { ...options };
+    this.#trim();
   }
 
   /** Number of entries held. */
@@ -136,12 +147,16 @@ export class StateCache {
       const keys = this.#bySubject.get(state.subjectId) ?? new Set<string>();
       this.#bySubject.set(state.subjectId, keys.add(key));
     }
-    // FIFO: the oldest entries go first (a hit does not move an entry; the TTL bounds its age).
+    this.#trim();
+    return true;
+  }
+
+  /** FIFO: the oldest entries go first (a hit does not move an entry; the TTL bounds its age). */
+  #trim(): void {
     for (const [k, e] of this.#entries) {
       if (this.#entries.size <= this.options.maxEntries) break;
       this.#delete(k, e);
     }
-    return true;
   }
 
   /** Drops what `change` names and records it for the reads in flight. */
@@ -344,25 +359,19 @@ const channels = new WeakMap<Database['sql'], StateChannel>();
 function channelOf(database: Database): StateChannel {
   let channel = channels.get(database.sql);
   if (!channel) {
-    channel = new StateChannel(
-      database,
-      stateCacheOptions.get(database.sql) ?? DEFAULT_STATE_CACHE,
-    );
+    channel = new StateChannel(database, DEFAULT_STATE_CACHE);
     channels.set(database.sql, channel);
   }
   return channel;
 }
 
-const stateCacheOptions = new WeakMap<Database['sql'], StateCacheOptions>();
-
 /**
- * Sets the cache's size and lifetime for `database` (from `ASSENT_STATE_CACHE`); call before
- * the first read. `maxEntries: 0` turns it off: every read goes to the database.
+ * Sets the cache's size and lifetime for `database` (`ASSENT_STATE_CACHE_SIZE`,
+ * `ASSENT_STATE_CACHE_TTL_SECONDS`). `maxEntries: 0` turns it off: every read goes to the
+ * database. Without a call, `DEFAULT_STATE_CACHE` holds.
  */
 export function configureStateCache(database: Database, options: StateCacheOptions): void {
-  stateCacheOptions.set(database.sql, options);
-  const channel = channels.get(database.sql);
-  if (channel) Object.assign(channel.cache.options, options);
+  channelOf(database).cache.configure(options);
 }
 
 /**
