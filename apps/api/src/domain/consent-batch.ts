@@ -4,7 +4,7 @@
 // outbox row and idempotency row (every banner click). `pnpm bench` measures both; the general
 // ledger functions in consents.ts (transactions, drizzle) serve every other caller.
 import type { Database } from '@assent/db';
-import { newId } from '@assent/db';
+import { databaseOf, newId } from '@assent/db';
 import { type ConsentSource, type Decision, termEnd } from '@assent/policy';
 import {
   type AppendArgs,
@@ -13,6 +13,7 @@ import {
   type RecordedDecision,
   type StoredDecision,
 } from './consents.ts';
+import { stateChanged } from './state-cache.ts';
 
 type Sql = Database['sql'];
 
@@ -218,7 +219,8 @@ export function planBatch(args: BatchArgs): PlannedBatch & { batchId: string; ou
  * of REQUIREMENTS P1, the state projection (moved forward only by a decision at least as new
  * as the stored one), one `consent.changed` outbox row and, with an idempotency key, the
  * stored first answer. With a key already used nothing is written (`written: false`); the
- * caller answers from the stored row.
+ * caller answers from the stored row. Once written, the change is announced (state-cache.ts
+ * `stateChanged`).
  * @throws the driver's error on a constraint violation (e.g. the device was created by a
  *   concurrent request: the caller reads the device again and retries).
  */
@@ -330,6 +332,14 @@ export async function recordBatch(
     throw err;
   }
   if (!row?.written || !row.subject_id) return { written: false };
+  // Committed (one statement): the other readers of this device's state hear of it.
+  const database = databaseOf(sql);
+  if (database) {
+    void stateChanged(database, {
+      subjects: [row.subject_id],
+      devices: [{ propertyId: args.property.id, deviceHash: args.deviceHash }],
+    });
+  }
   return { written: true, subjectId: row.subject_id };
 }
 

@@ -1,6 +1,6 @@
 // Identity: the product's backend vouches for its own user id with a short-lived signed token;
 // an unsigned external id is never trusted.
-import { type Db, newId, schema } from '@assent/db';
+import { type Db, databaseOf, newId, schema } from '@assent/db';
 import { z } from '@hono/zod-openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import { errors as joseErrors, jwtVerify } from 'jose';
@@ -8,6 +8,7 @@ import { ApiError } from '../errors.ts';
 import type { Keyring } from '../security/keyring.ts';
 import { identitySecretAad } from '../security/stored-secrets.ts';
 import type { PropertyRow } from './properties.ts';
+import { stateChanged } from './state-cache.ts';
 import { sealedSubjectFields, subjectOfDevice } from './subjects.ts';
 
 /** The `email` claim: an address, trimmed (RFC 5321 limits it to 254 characters). */
@@ -91,9 +92,9 @@ export async function verifyIdentityToken(
  * subject is merged: marked `merged_into` the user, its devices repointed, and each purpose's
  * latest decision (of either history) becomes the user's state. Events are never moved.
  * @param keyring seals the user id and email and computes their blind indexes (`deps.keyring`)
- * @returns the user subject id, whether an anonymous history was merged, and the subject the
- *   device belonged to before (null for a device not seen before) — the caller reports both
- *   subjects and the device to `stateChanged` (state-cache.ts).
+ * A change of the device's subject is announced after the commit (state-cache.ts
+ * `stateChanged`: the device, its former subject and the user).
+ * @returns the user subject id and whether an anonymous history was merged.
  */
 export async function identifyDevice(
   db: Db,
@@ -101,7 +102,7 @@ export async function identifyDevice(
   key: string,
   claims: IdentityClaims,
   keyring: Keyring,
-): Promise<{ subjectId: string; merged: boolean; previousSubjectId: string | null }> {
+): Promise<{ subjectId: string; merged: boolean }> {
   const newSubjectId = newId('sub');
   // Encrypted before the transaction: the user id and email are stored only sealed (S1, S4).
   const sealed = await sealedSubjectFields(keyring, newSubjectId, {
@@ -109,7 +110,7 @@ export async function identifyDevice(
     email: claims.email,
   });
   const emailIndex = claims.email ? keyring.blindIndex('email', claims.email) : null;
-  return db.transaction(async (tx) => {
+  const linked = await db.transaction(async (tx) => {
     await tx
       .insert(schema.subjects)
       .values({ id: newSubjectId, propertyId, ...sealed })
@@ -167,4 +168,12 @@ export async function identifyDevice(
           < (excluded.decided_at, excluded.event_id collate "C")`);
     return { subjectId: user.id, merged: true, previousSubjectId: deviceSubjectId };
   });
+  const database = databaseOf(db);
+  if (database && linked.previousSubjectId !== linked.subjectId) {
+    void stateChanged(database, {
+      subjects: [linked.subjectId, linked.previousSubjectId],
+      devices: [{ propertyId, deviceHash: key }],
+    });
+  }
+  return { subjectId: linked.subjectId, merged: linked.merged };
 }

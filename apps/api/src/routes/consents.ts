@@ -10,7 +10,7 @@ import { statesOf, stateView } from '../domain/consents.ts';
 import { assertGuardianConsent } from '../domain/minors.ts';
 import { canonicalJson } from '../domain/notices.ts';
 import { purposesFor } from '../domain/properties.ts';
-import { cachedDeviceStateAt, stateChanged } from '../domain/state-cache.ts';
+import { cachedDeviceStateAt } from '../domain/state-cache.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { ApiError } from '../errors.ts';
 import { confirmPropertyVersion, widgetDevice } from '../middleware/property.ts';
@@ -151,13 +151,7 @@ export const consentRoutes = router()
           plan,
           idemKey ? { key: idemKey, requestHash, response: answer } : null,
         );
-        if (result.written) {
-          void stateChanged(database, {
-            subjects: [result.subjectId],
-            devices: [{ propertyId: property.id, deviceHash: key }],
-          });
-          return c.json(answer, 201);
-        }
+        if (result.written) return c.json(answer, 201);
       } catch (err) {
         if (err instanceof DeviceRaceError && attempt === 0) continue;
         throw err;

@@ -8,7 +8,7 @@ import { lastDecisions, statesOf } from '../domain/consents.ts';
 import { experienceJson } from '../domain/experience-view.ts';
 import { appendDecisionsGpc } from '../domain/gpc.ts';
 import { purposesFor, resolveLocale } from '../domain/properties.ts';
-import { cachedDeviceStateAt, stateChanged } from '../domain/state-cache.ts';
+import { cachedDeviceStateAt } from '../domain/state-cache.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { confirmPropertyVersion, widgetDevice } from '../middleware/property.ts';
 import { errorResponses, registerWidgetSecuritySchemes, router } from '../openapi.ts';
@@ -56,12 +56,6 @@ export const experienceRoutes = router().openapi(route, async (c) => {
       now,
       evidence,
     }));
-    if (optedOut.length > 0) {
-      void stateChanged(database, {
-        subjects: [subjectId],
-        devices: [{ propertyId: property.id, deviceHash: key }],
-      });
-    }
   }
   if (optedOut.length > 0) last = await lastDecisions(database.db, subjectId);
   const states = statesOf(purposes, last, now);

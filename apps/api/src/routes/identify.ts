@@ -3,7 +3,6 @@
 import { IdentifyInput, IdentifyOutput } from '@assent/contract';
 import { createRoute } from '@hono/zod-openapi';
 import { identifyDevice, verifyIdentityToken } from '../domain/identity.ts';
-import { stateChanged } from '../domain/state-cache.ts';
 import { deviceKey } from '../domain/subjects.ts';
 import { widgetDevice } from '../middleware/property.ts';
 import { errorResponses, registerWidgetSecuritySchemes, router } from '../openapi.ts';
@@ -27,19 +26,7 @@ export const identifyRoutes = router().openapi(route, async (c) => {
   const property = c.get('property');
   const key = deviceKey(widgetDevice(c));
   const claims = await verifyIdentityToken(property, c.req.valid('json').token, clock(), keyring);
-  const { subjectId, merged, previousSubjectId } = await identifyDevice(
-    database.db,
-    property.id,
-    key,
-    claims,
-    keyring,
-  );
-  if (previousSubjectId !== subjectId) {
-    void stateChanged(database, {
-      subjects: [subjectId, previousSubjectId],
-      devices: [{ propertyId: property.id, deviceHash: key }],
-    });
-  }
-  return c.json({ subjectId, merged }, 200);
+  const result = await identifyDevice(database.db, property.id, key, claims, keyring);
+  return c.json(result, 200);
 });
 registerWidgetSecuritySchemes(identifyRoutes.openAPIRegistry);
