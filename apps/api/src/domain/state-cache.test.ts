@@ -7,6 +7,7 @@ import { createDb, type Database } from '@assent/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../env.ts';
+import { linkEmail, portal, signIn } from '../routes/portal-test-kit.ts';
 import { createTestApp, eventually, type TestApp } from '../testing.ts';
 import type { DeviceStateAt } from './consent-batch.ts';
 import { StateCache, stateCacheStatus } from './state-cache.ts';
@@ -173,6 +174,44 @@ describe.skipIf(!process.env.DATABASE_URL)('the state cache on Postgres', () => 
     expect(
       await eventually(
         async () => stateCacheStatus(other).inUse && stateCacheStatus(t.database).inUse,
+      ),
+    ).toBe(true);
+  });
+
+  it('C13: a GPC opt-out recorded by one read is what the next reads serve, in both processes', async () => {
+    const device = t.newDevice();
+    const ads = async (app: TestApp['app'], gpc = false) => {
+      const res = await app.request(`/v1/experience?locale=en${gpc ? '&gpc=1' : ''}`, {
+        headers: t.widgetHeaders(device),
+      });
+      const exp = Experience.parse(await res.json());
+      return exp.purposes.find((p) => p.key === 'personalized_ads')?.state.status;
+    };
+    // Both processes hold the device as never seen.
+    expect(await ads(t.app)).toBe('unset');
+    expect(await ads(otherApp)).toBe('unset');
+    expect(await ads(t.app, true)).toBe('denied');
+    expect(await ads(t.app)).toBe('denied');
+    expect(await eventually(async () => (await ads(otherApp)) === 'denied')).toBe(true);
+  });
+
+  it('C9: a withdrawal in the portal is what the widget reads next, though the device was cached', async () => {
+    const email = 'cached-portal@example.com';
+    const device = await linkEmail(t, email);
+    await t.recordDecision(device, 'analytics', 'granted');
+    expect((await analytics(t.app, t, device)).state.status).toBe('granted');
+    expect((await analytics(otherApp, t, device)).state.status).toBe('granted');
+    const cookie = await signIn(t, email);
+    const res = await portal(t, cookie, '/consents', {
+      propertyId: t.propertyId,
+      purpose: 'analytics',
+      decision: 'withdrawn',
+    });
+    expect(res.status).toBe(201);
+    expect((await analytics(t.app, t, device)).state.status).toBe('withdrawn');
+    expect(
+      await eventually(
+        async () => (await analytics(otherApp, t, device)).state.status === 'withdrawn',
       ),
     ).toBe(true);
   });
