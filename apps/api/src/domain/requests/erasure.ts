@@ -13,7 +13,7 @@ import { recordAudit } from '../audit.ts';
 import { emailIndexOf } from '../portal-auth.ts';
 import { forgetSubjectIdentifiers, historySubjects, subjectsByIds } from '../subjects.ts';
 import { fanOut } from './providers.ts';
-import { type Conn, type RequestRow, type Tx, transition } from './requests.ts';
+import { auditRequestJob, type Conn, type RequestRow, type Tx, transition } from './requests.ts';
 
 /** Deletes the rows of `table` whose `column` is one of `values`; @returns how many. */
 async function deleteWhereIn(tx: Tx, table: PgTable, column: AnyPgColumn, values: string[]) {
@@ -110,15 +110,11 @@ export async function executeErasure(
       payload: { subjectId: request.subjectId, requestId: request.id },
     })
     .onConflictDoNothing();
-  await recordAudit(
+  await auditRequestJob(
     tx,
-    {
-      actor: { type: 'job' },
-      action: 'subject.erase',
-      subjectId: request.subjectId,
-      target: request.id,
-      details: { ...counts, subjects: ids.length, providerCalls: calls },
-    },
+    request,
+    'subject.erase',
+    { ...counts, subjects: ids.length, providerCalls: calls },
     now,
   );
   return calls;

@@ -9,7 +9,13 @@ import { recordAudit } from '../audit.ts';
 import { stateChanged } from '../state-cache.ts';
 import { executeErasure } from './erasure.ts';
 import { exportCsv, exportDocument, exportHtml } from './export.ts';
-import { addEvent, OPEN_STATUSES, type RequestRow, transition } from './requests.ts';
+import {
+  addEvent,
+  auditRequestJob,
+  OPEN_STATUSES,
+  type RequestRow,
+  transition,
+} from './requests.ts';
 
 const BATCH = 20;
 
@@ -90,15 +96,11 @@ export async function completeReadyRequests(deps: Deps): Promise<number> {
           })
           .onConflictDoNothing();
         await addEvent(tx, row, 'export_ready', null, now);
-        await recordAudit(
+        await auditRequestJob(
           tx,
-          {
-            actor: { type: 'job' },
-            action: 'subject.export_build',
-            subjectId: row.subjectId,
-            target: row.id,
-            details: { events: doc.consentEvents.length },
-          },
+          row,
+          'subject.export_build',
+          { events: doc.consentEvents.length },
           now,
         );
       }
@@ -138,15 +140,11 @@ export async function alertOverdue(deps: Deps): Promise<number> {
         },
       });
       await addEvent(tx, row, 'overdue', null, now);
-      await recordAudit(
+      await auditRequestJob(
         tx,
-        {
-          actor: { type: 'job' },
-          action: 'request.overdue',
-          subjectId: row.subjectId,
-          target: row.id,
-          details: { type: row.type, dueAt: row.dueAt.toISOString() },
-        },
+        row,
+        'request.overdue',
+        { type: row.type, dueAt: row.dueAt.toISOString() },
         now,
       );
     },

@@ -90,6 +90,24 @@ export async function createRequest(
   return row;
 }
 
+/**
+ * Audits what a background job did for a privacy request: actor `job`, the request's subject,
+ * the request id as target, and `details` (counts and ids only, never personal data).
+ */
+export async function auditRequestJob(
+  tx: Tx,
+  request: RequestRow,
+  action: string,
+  details: Record<string, unknown>,
+  now: number,
+): Promise<void> {
+  await recordAudit(
+    tx,
+    { actor: { type: 'job' }, action, subjectId: request.subjectId, target: request.id, details },
+    now,
+  );
+}
+
 /** Appends one entry to a request's timeline. */
 export async function addEvent(
   tx: Conn,
