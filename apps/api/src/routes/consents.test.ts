@@ -28,6 +28,11 @@ function decision(exp: Exp, purpose: string, d: 'granted' | 'denied' | 'withdraw
   return { purpose, decision: d, noticeId: p.notice.id, noticeHash: p.notice.hash };
 }
 
+/** A preferences save in English: the widget's body for these decisions. */
+function saved(decisions: unknown[]) {
+  return { decisions, source: 'preferences', surface: 'preferences_save', locale: 'en' };
+}
+
 async function record(device: string, body: unknown, headers: Record<string, string> = {}) {
   return t.app.request('/v1/consents', {
     method: 'POST',
@@ -217,27 +222,18 @@ describe('POST /v1/consents', () => {
   it('rejects a necessary purpose, an unknown purpose and a notice that was never published', async () => {
     const device = t.newDevice();
     const exp = await experience(device);
-    const necessary = await record(device, {
-      decisions: [decision(exp, 'essential', 'denied')],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    });
+    const necessary = await record(device, saved([decision(exp, 'essential', 'denied')]));
     expect(necessary.status).toBe(422);
     expect(Problem.parse(await necessary.json()).code).toBe('necessary_purpose');
-    const unknown = await record(device, {
-      decisions: [{ ...decision(exp, 'analytics', 'granted'), purpose: 'nope' }],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    });
+    const unknown = await record(
+      device,
+      saved([{ ...decision(exp, 'analytics', 'granted'), purpose: 'nope' }]),
+    );
     expect(Problem.parse(await unknown.json()).code).toBe('unknown_purpose');
-    const forged = await record(device, {
-      decisions: [{ ...decision(exp, 'analytics', 'granted'), noticeHash: 'a'.repeat(64) }],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    });
+    const forged = await record(
+      device,
+      saved([{ ...decision(exp, 'analytics', 'granted'), noticeHash: 'a'.repeat(64) }]),
+    );
     expect(forged.status).toBe(422);
     expect(Problem.parse(await forged.json()).code).toBe('notice_mismatch');
   });
@@ -265,12 +261,7 @@ describe('POST /v1/consents', () => {
   it('refuses unknown keys (a misspelt ageBand, a stray per-decision field) with 400 naming the key, writing nothing', async () => {
     const device = t.newDevice();
     const exp = await experience(device);
-    const body = {
-      decisions: [decision(exp, 'analytics', 'granted')],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    };
+    const body = saved([decision(exp, 'analytics', 'granted')]);
     const eventCount = async () => (await t.database.db.select().from(schema.consentEvents)).length;
     const before = await eventCount();
     // `agBand` for `ageBand`: accepted as it was, the declared minor's guardian check would be skipped.
@@ -313,12 +304,7 @@ describe('POST /v1/consents', () => {
   it('Idempotency-Key: a retried batch returns the first answer and writes nothing new', async () => {
     const device = t.newDevice();
     const exp = await experience(device);
-    const body = {
-      decisions: [decision(exp, 'analytics', 'granted')],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    };
+    const body = saved([decision(exp, 'analytics', 'granted')]);
     const first = await record(device, body, { 'idempotency-key': 'retry-key-0001' });
     const second = await record(device, body, { 'idempotency-key': 'retry-key-0001' });
     expect(second.status).toBe(201);
@@ -344,18 +330,11 @@ describe('the rules over time', () => {
   it('C10: a grant expires after reconfirmAfterDays and is asked again within the reminder window', async () => {
     const device = t.newDevice();
     const exp = await experience(device);
-    await record(device, {
-      decisions: [decision(exp, 'analytics', 'granted')],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    });
-    await record(device, {
-      decisions: ['marketing_email', 'personalized_ads'].map((k) => decision(exp, k, 'denied')),
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    });
+    await record(device, saved([decision(exp, 'analytics', 'granted')]));
+    await record(
+      device,
+      saved(['marketing_email', 'personalized_ads'].map((k) => decision(exp, k, 'denied'))),
+    );
     const start = t.clock.now();
     try {
       t.clock.advanceDays(300);
@@ -480,12 +459,7 @@ describe('the rules over time', () => {
   it('C13: a grant made before GPC was turned on is overridden by the signal', async () => {
     const device = t.newDevice();
     const exp = await experience(device);
-    await record(device, {
-      decisions: [decision(exp, 'personalized_ads', 'granted')],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    });
+    await record(device, saved([decision(exp, 'personalized_ads', 'granted')]));
     const withGpc = await experience(device, '', { 'sec-gpc': '1' });
     expect(withGpc.gpc.optedOut).toEqual(['personalized_ads']);
     expect(withGpc.purposes.find((p) => p.key === 'personalized_ads')?.state.status).toBe('denied');
@@ -496,12 +470,7 @@ describe('GET /v1/consents', () => {
   it('C9: withdrawal is one call and takes effect at once', async () => {
     const device = t.newDevice();
     const exp = await experience(device);
-    await record(device, {
-      decisions: [decision(exp, 'analytics', 'granted')],
-      source: 'preferences',
-      surface: 'preferences_save',
-      locale: 'en',
-    });
+    await record(device, saved([decision(exp, 'analytics', 'granted')]));
     await record(device, {
       decisions: [decision(exp, 'analytics', 'withdrawn')],
       source: 'preferences',
